@@ -1,0 +1,114 @@
+# flowpath build.  `make V=1` shows every command.
+#
+#   make                  build BPF stages and the flowpath CLI into $(BUILD)
+#   make check            install what is missing, build, run every test
+#   make demo             install what is missing, build, forward traffic in netns
+#   make verifier-report  verified_insns of every stage, clang-14 and clang-19
+#   make CLANG=clang-14   build the BPF stages with another compiler
+#   make SAN=1            userspace with ASan/UBSan (make check uses it)
+
+CLANG ?= clang-19
+BPFTOOL ?= bpftool
+CC := gcc
+SAN ?= 0
+BUILD ?= build$(if $(filter 1,$(SAN)),/san)
+BPF_OUT ?= $(BUILD)/bpf
+CLANGS_CHECKED := clang-14 clang-19
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-9s %s\n' "$(1)" "$(2)";
+endif
+
+INCLUDES := -I. -Imaps -Iparser -Ilib
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
+	$(INCLUDES)
+CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP \
+	$(INCLUDES) -I$(BPF_OUT)
+LDLIBS := -lbpf -lelf -lz -lpcap -lpthread
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+STAGES := $(patsubst progs/%.bpf.c,%,$(wildcard progs/*.bpf.c))
+BPF_OBJS := $(STAGES:%=$(BPF_OUT)/%.bpf.o)
+SKELS := $(STAGES:%=$(BPF_OUT)/%.skel.h)
+BPF_HDRS := $(wildcard maps/*.h parser/*.h progs/*.h) vmlinux.h
+
+LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard lib/*.c))
+CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard loader/*.c))
+TEST_BINS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/test_*.c))
+TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out selftests/test_%.c,$(wildcard selftests/*.c)))
+
+.PHONY: all bpf tests check demo deps verifier-report vmlinux format clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/flowpath tests
+
+bpf: $(BPF_OBJS) $(SKELS)
+
+tests: $(TEST_BINS)
+
+$(BPF_OUT)/%.bpf.o: progs/%.bpf.c $(BPF_HDRS) | $(BPF_OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+# Every userspace object may embed a stage; build the skeletons first.
+$(BUILD)/obj/%.o: %.c $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/flowpath: $(CLI_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/selftests/%: $(BUILD)/obj/selftests/%.o $(TEST_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BPF_OUT):
+	$(Q)mkdir -p $@
+
+deps:
+	$(Q)bash scripts/deps.sh
+
+# Runs every test against an ASan/UBSan build; the BPF objects of every
+# compiler in CLANGS_CHECKED must also load (tested by test_verifier).
+check: deps
+	$(Q)$(MAKE) --no-print-directory SAN=1 all
+	$(Q)for c in $(CLANGS_CHECKED); do \
+		$(MAKE) --no-print-directory CLANG=$$c BPF_OUT=build/bpf-$$c bpf || exit 1; \
+	done
+	$(Q)bash selftests/run.sh build/san
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)bash scripts/demo.sh build
+
+verifier-report: $(BUILD)/flowpath
+	$(Q)for c in $(CLANGS_CHECKED); do \
+		$(MAKE) --no-print-directory CLANG=$$c BPF_OUT=build/bpf-$$c bpf || exit 1; \
+	done
+	$(Q)$(BUILD)/flowpath verifier-report $(foreach c,$(CLANGS_CHECKED),build/bpf-$(c))
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+format:
+	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h selftests/*.c selftests/*.h)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "stages.h"
+#include "log.h"
+#include "tailcall.h"
+
+#include "parser.skel.h"
+#include "lookup.skel.h"
+#include "output.skel.h"
+#include "upcall.skel.h"
+
+/* Order matters for an upgrade: the loader swaps prog-array slots from the
+ * last entry to the first, so leaves change before what jumps to them, and
+ * the entry (parser) last. */
+const struct fp_stage fp_stages[] = {
+	{ "parser", "fp_parser", FP_SLOT_PARSER, parser_bpf__elf_bytes },
+	{ "lookup", "fp_lookup", FP_SLOT_LOOKUP, lookup_bpf__elf_bytes },
+	{ "upcall", "fp_upcall_stage", FP_SLOT_UPCALL, upcall_bpf__elf_bytes },
+	{ "output", "fp_output", FP_SLOT_OUTPUT, output_bpf__elf_bytes },
+};
+const size_t fp_n_stages = sizeof(fp_stages) / sizeof(fp_stages[0]);
+
+const struct fp_stage *fp_stage_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fp_n_stages; i++)
+		if (!strcmp(fp_stages[i].name, name))
+			return &fp_stages[i];
+	return NULL;
+}
+
+static struct bpf_object *fp_unpin_all(struct bpf_object *obj,
+				       const char *what)
+{
+	struct bpf_map *map;
+	int err;
+
+	if (!obj) {
+		err = -errno;
+		fp_err("%s: cannot open BPF object: %s", what, strerror(-err));
+		return NULL;
+	}
+	bpf_object__for_each_map(map, obj) {
+		err = bpf_map__set_pin_path(map, NULL);
+		if (err) {
+			fp_err("%s: map %s: %s", what, bpf_map__name(map),
+			       strerror(-err));
+			bpf_object__close(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+struct bpf_object *fp_stage_open_private(const struct fp_stage *st)
+{
+	size_t size;
+	const void *bytes = st->elf_bytes(&size);
+
+	return fp_unpin_all(bpf_object__open_mem(bytes, size, NULL), st->name);
+}
+
+struct bpf_object *fp_object_open_private(const char *path)
+{
+	return fp_unpin_all(bpf_object__open_file(path, NULL), path);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Datapath counters, one per reason, in a per-CPU array. Every packet the
+ * datapath does not forward normally lands in exactly one of these, so a
+ * drop always has a name. Appended only; userspace names them in
+ * lib/counters.c.
+ */
+#ifndef FP_MAPS_COUNTERS_H
+#define FP_MAPS_COUNTERS_H
+
+enum fp_counter {
+	FP_CNT_HIT = 0, /* flow table hit */
+	FP_CNT_MISS, /* flow table miss */
+	FP_CNT_UPCALL, /* upcall record written */
+	FP_CNT_UPCALL_LOST, /* perf buffer full or not read */
+	FP_CNT_TAIL_CALL_FAILED, /* empty prog-array slot: dropped */
+	FP_CNT_TAIL_CALL_BUDGET, /* chain too long for the kernel: slow path */
+	FP_CNT_BUDGET_DROP, /* too long even to reach the slow path */
+	FP_CNT_SLOW_PATH, /* flow marked for the slow path: upcalled */
+	FP_CNT_NO_PORT, /* arrived on a device that is not a port */
+	FP_CNT_OUTPUT_NO_PORT, /* output to a port that does not exist */
+	FP_CNT_OUTPUT_IN_PORT, /* output to the input port not asked for */
+	FP_CNT_BAD_ACTION, /* action type without a stage */
+	FP_CNT_PULL_FAILED, /* headers could not be made linear */
+	FP_CNT_DROP_ACTION, /* flow with no actions */
+	FP_CNT_MISS_DROP, /* missed and dropped by config */
+	FP_CNT_MAX,
+};
+
+#endif

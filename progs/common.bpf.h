@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers every stage shares: counters, scratch, and the tail-call chain. */
+#ifndef FP_PROGS_COMMON_BPF_H
+#define FP_PROGS_COMMON_BPF_H
+
+#include "maps.bpf.h"
+#include <bpf/bpf_endian.h>
+#include "upcall.h"
+
+#define TC_ACT_OK 0
+#define TC_ACT_SHOT 2
+#define TC_ACT_REDIRECT 7
+
+/*
+ * skb->cb words the chain carries from stage to stage. skb->cb is not
+ * cleared before TC ingress, so the entry stage sets every word it uses.
+ */
+enum fp_cb {
+	FP_CB_ACTION_IDX = 0, /* element of scratch->actions being run */
+	FP_CB_DEPTH = 1, /* tail calls taken so far on this packet */
+	FP_CB_UPCALL_REASON = 2, /* enum fp_upcall_reason, for the upcall stage */
+};
+
+static __always_inline void fp_count(__u32 counter)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &counter);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct fp_scratch *fp_scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+/*
+ * Jump to the stage in @slot. Only returns if the slot is empty (or the
+ * kernel's limit was hit despite the budget checks): such a packet is
+ * counted and dropped, never passed on half-processed.
+ */
+static __always_inline int fp_tail_call(struct __sk_buff *skb, __u32 slot)
+{
+	skb->cb[FP_CB_DEPTH] += 1;
+	bpf_tail_call(skb, &tail_calls, slot);
+	skb->cb[FP_CB_DEPTH] -= 1;
+	fp_count(FP_CNT_TAIL_CALL_FAILED);
+	return TC_ACT_SHOT;
+}
+
+static __always_inline int fp_upcall(struct __sk_buff *skb, __u32 reason)
+{
+	if (skb->cb[FP_CB_DEPTH] >= FP_TAIL_CALL_LIMIT) {
+		fp_count(FP_CNT_BUDGET_DROP);
+		return TC_ACT_SHOT;
+	}
+	skb->cb[FP_CB_UPCALL_REASON] = reason;
+	return fp_tail_call(skb, FP_SLOT_UPCALL);
+}
+
+/*
+ * Run the action after the current one. A list that ends without a final
+ * output drops the packet, as in OVS: copies already sent have left.
+ */
+static __always_inline int fp_next_action(struct __sk_buff *skb,
+					  const struct fp_scratch *s)
+{
+	__u32 idx = skb->cb[FP_CB_ACTION_IDX] + 1;
+
+	if (idx >= s->n_actions || idx >= FP_MAX_ACTIONS)
+		return TC_ACT_SHOT;
+	skb->cb[FP_CB_ACTION_IDX] = idx;
+	return fp_tail_call(skb, fp_action_slot(s->actions[idx].type));
+}
+
+/* The current action element, or NULL if the index is out of range. */
+static __always_inline const struct fp_action *
+fp_cur_action(const struct __sk_buff *skb, const struct fp_scratch *s)
+{
+	__u32 idx = skb->cb[FP_CB_ACTION_IDX];
+
+	if (idx >= FP_MAX_ACTIONS)
+		return NULL;
+	return &s->actions[idx];
+}
+
+#endif

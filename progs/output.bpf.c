@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage: output. The last action redirects the packet itself; an output
+ * with more actions after it sends a clone and carries on.
+ */
+#include "common.bpf.h"
+
+static __always_inline void fp_count_tx(__u32 port, __u32 len, bool sent)
+{
+	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
+
+	if (!ps)
+		return;
+	if (sent) {
+		ps->tx_packets += 1;
+		ps->tx_bytes += len;
+	} else {
+		ps->tx_dropped += 1;
+	}
+}
+
+SEC("tc")
+int fp_output(struct __sk_buff *skb)
+{
+	struct fp_scratch *s = fp_scratch_get();
+	const struct fp_action *a;
+	const struct fp_port *p;
+	__u32 port, ifindex, len;
+	bool last;
+
+	if (!s)
+		return TC_ACT_SHOT;
+	a = fp_cur_action(skb, s);
+	if (!a)
+		return TC_ACT_SHOT;
+
+	port = a->u.output.port;
+	last = skb->cb[FP_CB_ACTION_IDX] + 1 >= s->n_actions;
+	len = skb->len;
+
+	if (port == s->key.in_port &&
+	    !(a->u.output.flags & FP_OUTPUT_F_IN_PORT)) {
+		/* OVS never reflects a packet unless the flow says so. */
+		fp_count(FP_CNT_OUTPUT_IN_PORT);
+		goto skip;
+	}
+	p = bpf_map_lookup_elem(&ports, &port);
+	ifindex = p ? p->ifindex : 0;
+	if (!ifindex) {
+		fp_count(FP_CNT_OUTPUT_NO_PORT);
+		fp_count_tx(port, len, false);
+		goto skip;
+	}
+
+	if (last) {
+		fp_count_tx(port, len, true);
+		return bpf_redirect(ifindex, 0);
+	}
+	fp_count_tx(port, len, bpf_clone_redirect(skb, ifindex, 0) == 0);
+skip:
+	if (last)
+		return TC_ACT_SHOT;
+	return fp_next_action(skb, s);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage: parser, the TC ingress entry. Maps the device to its port, parses
+ * the packet into the per-CPU flow key and hands over to lookup.
+ */
+#include "common.bpf.h"
+#include "flow_extract.h"
+
+static __always_inline __u32 fp_port_of(__u32 ifindex)
+{
+	__u32 *port = bpf_map_lookup_elem(&port_by_ifindex, &ifindex);
+
+	return port ? *port : FP_PORT_NONE;
+}
+
+static __always_inline void fp_count_rx(__u32 port, __u32 len)
+{
+	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
+
+	if (ps) {
+		ps->rx_packets += 1;
+		ps->rx_bytes += len;
+	}
+}
+
+SEC("tc")
+int fp_parser(struct __sk_buff *skb)
+{
+	struct fp_scratch *s = fp_scratch_get();
+	__u32 want, port;
+	void *data, *data_end;
+	__be16 tpid = 0, tci = 0;
+
+	if (!s)
+		return TC_ACT_SHOT;
+
+	skb->cb[FP_CB_ACTION_IDX] = 0;
+	skb->cb[FP_CB_DEPTH] = 0;
+	skb->cb[FP_CB_UPCALL_REASON] = 0;
+
+	/* Headers must be in the linear area for direct packet access. */
+	want = skb->len < FP_PARSE_HDR_MAX ? skb->len : FP_PARSE_HDR_MAX;
+	if (skb->data + want > skb->data_end && bpf_skb_pull_data(skb, want)) {
+		fp_count(FP_CNT_PULL_FAILED);
+		return TC_ACT_SHOT;
+	}
+
+	port = fp_port_of(skb->ifindex);
+	__builtin_memset(&s->key, 0, sizeof(s->key));
+	s->key.in_port = port;
+
+	/* On a real device the kernel has already moved the outer tag out of
+	 * the frame into skb metadata; give it back to the parser. */
+	if (skb->vlan_present) {
+		tpid = (__be16)skb->vlan_proto;
+		tci = bpf_htons((__u16)skb->vlan_tci);
+	}
+	data = (void *)(long)skb->data;
+	data_end = (void *)(long)skb->data_end;
+	fp_flow_extract(&s->key, data, data_end, tpid, tci);
+
+	/* Parsed first so that the key is there to inspect (parse-pcap runs
+	 * this program on no port at all); not a port: leave it to the stack. */
+	if (port == FP_PORT_NONE) {
+		fp_count(FP_CNT_NO_PORT);
+		return TC_ACT_OK;
+	}
+	fp_count_rx(port, skb->len);
+	return fp_tail_call(skb, FP_SLOT_LOOKUP);
+}
+
+char LICENSE[] SEC("license") = "GPL";

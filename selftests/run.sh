@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every flowpath test and prints the tally as its last line.
+#
+# usage: selftests/run.sh BUILD_DIR [NAME_FILTER]
+#
+# A test is a binary BUILD_DIR/selftests/test_* or a script selftests/test_*.sh.
+# Each prints one line per check: "PASS: ...", "FAIL: ..." or "SKIP: ...".
+# A test that exits non-zero without a FAIL line counts as one failure, as
+# does one that runs longer than its time limit.
+set -u
+build=${1:?usage: run.sh BUILD_DIR [FILTER]}
+filter=${2:-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" && pwd)
+export FLOWPATH="$build/flowpath" FP_BUILD="$build" FP_TOP="$top"
+limit=${FP_TEST_TIMEOUT:-600}
+
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+run_one() {
+	local name=$1
+	shift
+	echo "== $name"
+	timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
+	local rc=$?
+	cat "$log"
+	local p f s
+	p=$(grep -c '^PASS: ' "$log")
+	f=$(grep -c '^FAIL: ' "$log")
+	s=$(grep -c '^SKIP: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "FAIL: $name: timed out after ${limit}s"
+		else
+			echo "FAIL: $name: exited with status $rc"
+		fi
+		f=1
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
+		echo "FAIL: $name: ran no check"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+for t in "$build"/selftests/test_* "$top"/selftests/test_*.sh; do
+	[ -e "$t" ] || continue
+	name=$(basename "$t")
+	[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+	case $t in
+	*.sh) run_one "$name" bash "$t" ;;
+	*) run_one "$name" "$t" ;;
+	esac
+done
+
+leftover=$(ls /sys/fs/bpf/flowpath 2>/dev/null | grep '^fpt' || true)
+if [ -n "$leftover" ]; then
+	echo "FAIL: run.sh: tests left pinned datapaths behind: $leftover"
+	failed=$((failed + 1))
+fi
+echo
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

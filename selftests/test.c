@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
+
+#include "test.h"
+
+int fp_test_failures;
+const char *fp_test_name = "test";
+
+bool fp_test_report(bool ok, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS: %s: %s\n", fp_test_name, label);
+		return true;
+	}
+	fp_test_failures++;
+	printf("FAIL: %s: %s: ", fp_test_name, label);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return false;
+}
+
+static void hexdump_around(const char *what, const unsigned char *p,
+			   size_t len, size_t off)
+{
+	size_t start = off > 16 ? (off - 16) & ~(size_t)15 : 0;
+	size_t end = start + 48 < len ? start + 48 : len;
+	size_t i;
+
+	printf("  %-8s", what);
+	for (i = start; i < end; i++)
+		printf("%s%02x", i == off ? "[" : " ", p[i]);
+	printf("   (from offset %zu)\n", start);
+}
+
+bool fp_assert_bytes(const void *actual, size_t alen, const void *expected,
+		     size_t elen, const char *label)
+{
+	const unsigned char *a = actual, *e = expected;
+	size_t i, n = alen < elen ? alen : elen;
+
+	for (i = 0; i < n && a[i] == e[i]; i++)
+		;
+	if (i == n && alen == elen)
+		return fp_test_report(true, label, "%s", "");
+	fp_test_report(false, label,
+		       "bytes differ at offset %zu (actual %zu bytes, expected %zu)",
+		       i, alen, elen);
+	hexdump_around("actual", a, alen, i);
+	hexdump_around("expected", e, elen, i);
+	return false;
+}
+
+int fp_test_exit(void)
+{
+	return fp_test_failures ? 1 : 0;
+}
