@@ -19,7 +19,7 @@
 #include "dp_config.h"
 #include "scratch.h"
 #include "tailcall.h"
-#include "limits.h"
+#include "capacity.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

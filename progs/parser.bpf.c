@@ -40,7 +40,8 @@ int fp_parser(struct __sk_buff *skb)
 
 	/* Headers must be in the linear area for direct packet access. */
 	want = skb->len < FP_PARSE_HDR_MAX ? skb->len : FP_PARSE_HDR_MAX;
-	if (skb->data + want > skb->data_end && bpf_skb_pull_data(skb, want)) {
+	if ((void *)(long)skb->data + want > (void *)(long)skb->data_end &&
+	    bpf_skb_pull_data(skb, want)) {
 		fp_count(FP_CNT_PULL_FAILED);
 		return TC_ACT_SHOT;
 	}

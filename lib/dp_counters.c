@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+
+#include <bpf/bpf.h>
+
+#include "dp_counters.h"
+
+const char *const fp_counter_names[FP_CNT_MAX] = {
+	[FP_CNT_HIT] = "hit",
+	[FP_CNT_MISS] = "missed",
+	[FP_CNT_UPCALL] = "upcalls",
+	[FP_CNT_UPCALL_LOST] = "upcalls_lost",
+	[FP_CNT_TAIL_CALL_FAILED] = "tail_call_failed",
+	[FP_CNT_TAIL_CALL_BUDGET] = "tail_call_budget",
+	[FP_CNT_BUDGET_DROP] = "budget_drop",
+	[FP_CNT_SLOW_PATH] = "slow_path",
+	[FP_CNT_NO_PORT] = "not_a_port",
+	[FP_CNT_OUTPUT_NO_PORT] = "output_no_port",
+	[FP_CNT_OUTPUT_IN_PORT] = "output_in_port",
+	[FP_CNT_BAD_ACTION] = "bad_action",
+	[FP_CNT_PULL_FAILED] = "pull_failed",
+	[FP_CNT_DROP_ACTION] = "drop_action",
+	[FP_CNT_MISS_DROP] = "miss_dropped",
+};
+
+int fp_counters_read(struct fp_dp *dp, unsigned long long *out)
+{
+	int ncpu = fp_nr_cpus(), cpu, err = 0;
+	__u64 *v = calloc(ncpu, sizeof(*v));
+	__u32 i;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < FP_CNT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(dp->map_fd[FP_MAP_COUNTERS], &i, v)) {
+			err = -errno;
+			break;
+		}
+		for (cpu = 0; cpu < ncpu; cpu++)
+			out[i] += v[cpu];
+	}
+	free(v);
+	return err;
+}
