@@ -9,6 +9,7 @@
 #include "tailcall.h"
 
 #include "parser.skel.h"
+#include "recirc.skel.h"
 #include "lookup.skel.h"
 #include "output.skel.h"
 #include "upcall.skel.h"
@@ -17,7 +18,8 @@
  * last entry to the first, so leaves change before what jumps to them, and
  * the entry (parser) last. */
 const struct fp_stage fp_stages[] = {
-	{ "parser", "fp_parser", FP_SLOT_PARSER, parser_bpf__elf_bytes },
+	{ "parser", "fp_parser", -1, parser_bpf__elf_bytes },
+	{ "recirc", "fp_recirc", FP_SLOT_RECIRC, recirc_bpf__elf_bytes },
 	{ "lookup", "fp_lookup", FP_SLOT_LOOKUP, lookup_bpf__elf_bytes },
 	{ "upcall", "fp_upcall_stage", FP_SLOT_UPCALL, upcall_bpf__elf_bytes },
 	{ "output", "fp_output", FP_SLOT_OUTPUT, output_bpf__elf_bytes },

@@ -10,7 +10,7 @@
 #include "actions.h"
 
 enum fp_slot {
-	FP_SLOT_PARSER = 0, /* re-entry after recirculation */
+	FP_SLOT_RECIRC = 0, /* re-parse, keeping metadata: after decap */
 	FP_SLOT_LOOKUP = 1,
 	FP_SLOT_UPCALL = 2,
 	FP_SLOT_ACTION_BASE = 8,

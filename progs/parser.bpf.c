@@ -3,8 +3,7 @@
  * Stage: parser, the TC ingress entry. Maps the device to its port, parses
  * the packet into the per-CPU flow key and hands over to lookup.
  */
-#include "common.bpf.h"
-#include "flow_extract.h"
+#include "parse_skb.bpf.h"
 
 static __always_inline __u32 fp_port_of(__u32 ifindex)
 {
@@ -27,9 +26,7 @@ SEC("tc")
 int fp_parser(struct __sk_buff *skb)
 {
 	struct fp_scratch *s = fp_scratch_get();
-	__u32 want, port;
-	void *data, *data_end;
-	__be16 tpid = 0, tci = 0;
+	__u32 port;
 
 	if (!s)
 		return TC_ACT_SHOT;
@@ -38,27 +35,12 @@ int fp_parser(struct __sk_buff *skb)
 	skb->cb[FP_CB_DEPTH] = 0;
 	skb->cb[FP_CB_UPCALL_REASON] = 0;
 
-	/* Headers must be in the linear area for direct packet access. */
-	want = skb->len < FP_PARSE_HDR_MAX ? skb->len : FP_PARSE_HDR_MAX;
-	if ((void *)(long)skb->data + want > (void *)(long)skb->data_end &&
-	    bpf_skb_pull_data(skb, want)) {
-		fp_count(FP_CNT_PULL_FAILED);
-		return TC_ACT_SHOT;
-	}
-
 	port = fp_port_of(skb->ifindex);
 	__builtin_memset(&s->key, 0, sizeof(s->key));
 	s->key.in_port = port;
 
-	/* On a real device the kernel has already moved the outer tag out of
-	 * the frame into skb metadata; give it back to the parser. */
-	if (skb->vlan_present) {
-		tpid = (__be16)skb->vlan_proto;
-		tci = bpf_htons((__u16)skb->vlan_tci);
-	}
-	data = (void *)(long)skb->data;
-	data_end = (void *)(long)skb->data_end;
-	fp_flow_extract(&s->key, data, data_end, tpid, tci);
+	if (!fp_parse_skb(skb, &s->key))
+		return TC_ACT_SHOT;
 
 	/* Parsed first so that the key is there to inspect (parse-pcap runs
 	 * this program on no port at all); not a port: leave it to the stack. */
