@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what flowpath needs to build and test, on Debian 12, as root.
+# Installs nothing when everything is already there.
+set -euo pipefail
+
+packages=(
+	make gcc pkg-config          # userspace build
+	clang-14 clang-19 llvm       # BPF: both compilers are tested
+	libbpf-dev bpftool           # libbpf 1.1, skeletons
+	libelf-dev zlib1g-dev        # libbpf's link dependencies
+	libpcap-dev tcpdump tshark   # pcaps in tests
+	python3-scapy                # pcap generators (run with /usr/bin/python3)
+	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
+	iproute2 util-linux          # ip/tc, nsenter for namespaces
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	[[ $p == \#* ]] && continue
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: missing ${missing[*]}; run as root to install them" >&2
+		exit 1
+	fi
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The tests and the demo pin into bpffs.
+if ! mountpoint -q /sys/fs/bpf; then
+	mount -t bpf bpf /sys/fs/bpf
+fi
