@@ -6,6 +6,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,14 +285,12 @@ int fp_dp_load(const char *name, const struct fp_load_opts *opts,
 	       bool *upgraded)
 {
 	struct fp_loading ld = { .name = name };
-	int fds[16], err, tail_fd = -1, cfg_fd = -1;
+	int fds[16], err, tail_fd = -1, cfg_fd = -1, lock_fd = -1;
 	char path[PATH_MAX + 64];
 	struct fp_dp dp;
 	bool upgrade;
 	size_t i;
 
-	_Static_assert(sizeof(ld.objs) / sizeof(ld.objs[0]) >= 4,
-		       "room for every stage");
 	if (fp_n_stages > sizeof(ld.objs) / sizeof(ld.objs[0]))
 		return -E2BIG;
 	err = fp_dp_name_check(name);
@@ -302,26 +302,35 @@ int fp_dp_load(const char *name, const struct fp_load_opts *opts,
 	if (fp_dp_path(ld.dir, sizeof(ld.dir), name, NULL))
 		return -ENAMETOOLONG;
 
-	/* An existing datapath must be one this build can take over. */
-	upgrade = !access(ld.dir, F_OK);
-	if (upgrade) {
-		err = fp_dp_open(&dp, name);
-		if (err)
-			return err;
-		fp_dp_close(&dp);
-	}
-
+	/* Before anything can fail: a rollback must spare what was there. */
+	fp_note_existing_maps(&ld);
 	snprintf(path, sizeof(path), "%s/flowpath", fp_bpffs_root());
 	err = fp_mkdir(path, &ld.created_root);
 	if (!err)
 		err = fp_mkdir(ld.dir, &ld.created_dir);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/progs", ld.dir);
-		err = fp_mkdir(path, &ld.created_progs_dir);
-	}
 	if (err)
 		goto fail;
-	fp_note_existing_maps(&ld);
+	/* One load or unload of a datapath at a time. */
+	lock_fd = open(ld.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) {
+		err = -errno;
+		fp_err("cannot lock %s: %s", ld.dir, strerror(-err));
+		goto fail;
+	}
+
+	/* An existing datapath must be one this build can take over. */
+	upgrade = !fp_dp_path(path, sizeof(path), name, "dp_config") &&
+		  !access(path, F_OK);
+	if (upgrade) {
+		err = fp_dp_open(&dp, name);
+		if (err)
+			goto fail;
+		fp_dp_close(&dp);
+	}
+	snprintf(path, sizeof(path), "%s/progs", ld.dir);
+	err = fp_mkdir(path, &ld.created_progs_dir);
+	if (err)
+		goto fail;
 
 	/* Phase 1: load everything. Nothing running is touched yet, so a
 	 * failure here leaves an upgraded datapath exactly as it was. */
@@ -383,6 +392,8 @@ fail_upgraded:
 out:
 	for (i = 0; i < fp_n_stages; i++)
 		bpf_object__close(ld.objs[i]);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	return err;
 }
 
@@ -418,7 +429,7 @@ int fp_dp_unload(const char *name)
 	char dir[PATH_MAX], path[PATH_MAX + 300];
 	struct fp_port port;
 	struct fp_dp dp;
-	int err, ret = 0;
+	int err, ret = 0, lock_fd;
 	__u32 no;
 
 	err = fp_dp_name_check(name);
@@ -428,9 +439,16 @@ int fp_dp_unload(const char *name)
 		return err;
 	if (fp_dp_path(dir, sizeof(dir), name, NULL))
 		return -ENAMETOOLONG;
-	if (access(dir, F_OK)) {
+	lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd < 0) {
 		fp_err("datapath %s is not loaded (no %s)", name, dir);
 		return -ENOENT;
+	}
+	if (flock(lock_fd, LOCK_EX)) {
+		err = -errno;
+		fp_err("cannot lock %s: %s", dir, strerror(-err));
+		close(lock_fd);
+		return err;
 	}
 
 	/* Detach first, so no packet runs into a half-removed datapath. A
@@ -466,5 +484,6 @@ int fp_dp_unload(const char *name)
 		ret = err;
 	snprintf(path, sizeof(path), "%s/flowpath", fp_bpffs_root());
 	rmdir(path); /* only if no other datapath is left */
+	close(lock_fd);
 	return ret;
 }
