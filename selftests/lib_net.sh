@@ -1,0 +1,110 @@
+# Topology, capture and counter helpers for the end-to-end shell tests.
+# Source after lib.sh. Packets are built and compared by traffic.py.
+
+FP_PY=/usr/bin/python3
+traffic() { "$FP_PY" "$FP_TOP/selftests/traffic.py" "$@"; }
+fp() { nsx "$FP_SW" "$FLOWPATH" "$@"; } # flowpath in the switch namespace
+
+# quiet_netns NAME: a namespace (removed at exit) whose devices send nothing
+# on their own (no IPv6 autoconfiguration, DAD or MLD), so that counters and
+# captures hold only the test's packets.
+quiet_netns() {
+	add_netns "$1" || return 1
+	nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+}
+
+# veth_pair SWNS SWDEV HOSTNS HOSTDEV MAC: a veth pair, one end a switch
+# port, the other a host's interface with the given MAC, both up.
+veth_pair() {
+	ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || return 1
+	ip -n "$3" link set "$4" address "$5" &&
+		ip -n "$1" link set "$2" up &&
+		ip -n "$3" link set "$4" up
+}
+
+# capture_start NS DEV FILE: tcpdump writes what arrives on DEV into FILE;
+# it is listening when this returns.
+capture_start() {
+	local ns=$1 dev=$2 file=$3 pid i
+	rm -f "$file" "$file.log"
+	nsx "$ns" tcpdump -n -i "$dev" -Q in -U --immediate-mode -B 8192 \
+		-w "$file" 2>"$file.log" &
+	pid=$!
+	echo "$pid" >"$file.pid"
+	at_exit "kill $pid"
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'listening on' "$file.log" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "tcpdump on $dev in $ns did not start: $(cat "$file.log")"
+	return 1
+}
+
+# capture_stop FILE N: waits (at most 5 s) until FILE holds N frames, then a
+# little longer so that any extra frame shows up too, and stops tcpdump.
+capture_stop() {
+	local file=$1 want=$2 pid n i
+	pid=$(cat "$file.pid")
+	for ((i = 0; i < 50; i++)); do
+		n=$(traffic count "$file" 2>/dev/null) || n=0
+		[ "$n" -ge "$want" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+# capture_check LABEL SENT.pcap GOT.pcap: the same frames, byte for byte.
+capture_check() {
+	local out
+	if out=$(traffic compare "$2" "$3" 2>&1); then
+		pass "$1 ($out)"
+	else
+		fail "$1: $out"
+	fi
+}
+
+# port_counter PORT rx|tx packets|bytes|dropped: from 'flowpath port show'.
+port_counter() {
+	fp port show --dp "$FP_DP" | awk -v p="port $1:" -v d="$2" -v f="$3" '
+		/^  port / { cur = (index($0, p) == 3); next }
+		cur && tolower($1) == d {
+			for (i = 2; i <= NF; i++) {
+				split($i, kv, ":")
+				if (kv[1] == f) print kv[2]
+			}
+		}'
+}
+
+# stat_counter NAME: one counter of 'flowpath stats'.
+stat_counter() {
+	fp stats --dp "$FP_DP" | awk -v n="$1" '$1 == n { print $2 }'
+}
+
+# flow_counter FLOW packets|bytes: the counter of the dumped flow whose
+# line starts with FLOW's key as 'flow dump' prints it.
+flow_counter() {
+	fp flow dump --dp "$FP_DP" | awk -v k="$1" -v f="$2" '
+		index($0, k ", ") == 1 {
+			n = split($0, parts, ", ")
+			for (i = 1; i <= n; i++)
+				if (index(parts[i], f ":") == 1)
+					print substr(parts[i], length(f) + 2)
+		}'
+}
+
+# filter_prog_id NS DEV: id of the BPF program at DEV's flowpath filter.
+filter_prog_id() {
+	tc -n "$1" filter show dev "$2" ingress |
+		awk '/handle 0xf1/ { for (i = 1; i < NF; i++) if ($i == "id") print $(i + 1) }'
+}
+
+# pinned_prog_id DP STAGE
+pinned_prog_id() {
+	bpftool prog show pinned "/sys/fs/bpf/flowpath/$1/progs/$2" 2>/dev/null |
+		awk -F: 'NR == 1 { print $1 }'
+}

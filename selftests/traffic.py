@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Packets for the end-to-end shell tests and the demo.
+
+  traffic.py udp OUT.pcap --count N --src-mac M --dst-mac M --src-ip A
+             --dst-ip A --sport P --dport P [--ttl T] [--payload BYTES]
+      Writes N IPv4/UDP frames that differ only in a sequence number in
+      their payload (so every frame is unique), checksums filled in.
+  traffic.py send IFACE PCAP [--rate PPS]
+      Sends every frame of PCAP, byte for byte, on IFACE (AF_PACKET), paced
+      to at most PPS frames a second. Prints the number sent.
+  traffic.py count PCAP
+      Prints the number of frames in PCAP.
+  traffic.py bytes PCAP
+      Prints the sum of the frames' lengths.
+  traffic.py compare SENT.pcap GOT.pcap
+      Exit 0 if GOT holds exactly the frames of SENT, whole frames compared
+      byte for byte and full length (in any order: frames sent from one
+      socket may come out of the other end reordered across CPUs). On a
+      difference, says which frame and the first differing offset.
+
+pcaps are read and written here directly (no scapy) so that thousands of
+frames stay fast; scapy only builds the packets.
+"""
+import argparse
+import socket
+import struct
+import sys
+import time
+
+PCAP_MAGIC_US = 0xA1B2C3D4
+PCAP_MAGIC_NS = 0xA1B23C4D
+
+
+def read_pcap(path):
+    frames = []
+    with open(path, "rb") as f:
+        hdr = f.read(24)
+        if len(hdr) < 24:
+            raise SystemExit(f"{path}: not a pcap file (only {len(hdr)} bytes)")
+        for endian in ("<", ">"):
+            magic = struct.unpack(endian + "I", hdr[:4])[0]
+            if magic in (PCAP_MAGIC_US, PCAP_MAGIC_NS):
+                break
+        else:
+            raise SystemExit(f"{path}: not a pcap file (magic {hdr[:4].hex()})")
+        linktype = struct.unpack(endian + "I", hdr[20:24])[0]
+        if linktype != 1:
+            raise SystemExit(f"{path}: link type {linktype}, expected Ethernet (1)")
+        while True:
+            rec = f.read(16)
+            if not rec:
+                break
+            if len(rec) < 16:
+                raise SystemExit(f"{path}: truncated record header")
+            _, _, incl, orig = struct.unpack(endian + "IIII", rec)
+            data = f.read(incl)
+            if len(data) < incl:
+                raise SystemExit(f"{path}: truncated frame {len(frames)}")
+            if incl != orig:
+                raise SystemExit(
+                    f"{path}: frame {len(frames)} was cut to {incl} of {orig} bytes"
+                )
+            frames.append(data)
+    return frames
+
+
+def write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", PCAP_MAGIC_US, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 0, i, len(fr), len(fr)))
+            f.write(fr)
+
+
+def cmd_udp(a):
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+
+    frames = []
+    for seq in range(a.count):
+        payload = struct.pack("!I", seq) + b"flowpath-selftest"
+        payload += bytes(max(0, a.payload - len(payload)))
+        pkt = (
+            Ether(src=a.src_mac, dst=a.dst_mac)
+            / IP(src=a.src_ip, dst=a.dst_ip, ttl=a.ttl, tos=0, flags=0, id=seq & 0xFFFF)
+            / UDP(sport=a.sport, dport=a.dport)
+            / payload
+        )
+        frames.append(bytes(pkt))
+    write_pcap(a.out, frames)
+
+
+def cmd_send(a):
+    frames = read_pcap(a.pcap)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((a.iface, 0))
+    gap = 1.0 / a.rate if a.rate > 0 else 0.0
+    start = time.monotonic()
+    sent = 0
+    for i, fr in enumerate(frames):
+        if gap:
+            # Pace against the start time, so a slow send catches up.
+            delay = start + i * gap - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+        for attempt in range(100):
+            try:
+                s.send(fr)
+                break
+            except BlockingIOError:
+                time.sleep(0.001)
+            except OSError as e:
+                raise SystemExit(f"send on {a.iface}, frame {i}: {e}")
+        else:
+            raise SystemExit(f"send on {a.iface}, frame {i}: socket stayed full")
+        sent += 1
+    print(sent)
+
+
+def cmd_count(a):
+    print(len(read_pcap(a.pcap)))
+
+
+def cmd_bytes(a):
+    print(sum(len(f) for f in read_pcap(a.pcap)))
+
+
+def first_diff(x, y):
+    for i in range(min(len(x), len(y))):
+        if x[i] != y[i]:
+            return i
+    return min(len(x), len(y))
+
+
+def cmd_compare(a):
+    sent = read_pcap(a.sent)
+    got = read_pcap(a.got)
+    if sent == got:
+        print(f"{len(got)} frames identical, in order")
+        return 0
+    ok = sorted(sent) == sorted(got)
+    if ok:
+        print(f"{len(got)} frames identical (reordered)")
+        return 0
+    print(f"sent {len(sent)} frames, received {len(got)}")
+    remaining = {}
+    for fr in sent:
+        remaining[fr] = remaining.get(fr, 0) + 1
+    shown = 0
+    for i, fr in enumerate(got):
+        if remaining.get(fr, 0) > 0:
+            remaining[fr] -= 1
+            continue
+        # The nearest sent frame: same length and longest common prefix.
+        best = max(sent, key=lambda s: (len(s) == len(fr), first_diff(s, fr)))
+        off = first_diff(best, fr)
+        print(
+            f"received frame {i} ({len(fr)} bytes) was not sent; nearest sent "
+            f"frame ({len(best)} bytes) first differs at offset {off}"
+        )
+        print(f"  sent: {best.hex()}")
+        print(f"  got:  {fr.hex()}")
+        shown += 1
+        if shown >= 3:
+            break
+    missing = sum(remaining.values())
+    if missing:
+        print(f"{missing} sent frames never arrived")
+    return 1
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+    u = sub.add_parser("udp")
+    u.add_argument("out")
+    u.add_argument("--count", type=int, default=1)
+    u.add_argument("--src-mac", required=True)
+    u.add_argument("--dst-mac", required=True)
+    u.add_argument("--src-ip", required=True)
+    u.add_argument("--dst-ip", required=True)
+    u.add_argument("--sport", type=int, required=True)
+    u.add_argument("--dport", type=int, required=True)
+    u.add_argument("--ttl", type=int, default=64)
+    u.add_argument("--payload", type=int, default=32, help="payload bytes")
+    s = sub.add_parser("send")
+    s.add_argument("iface")
+    s.add_argument("pcap")
+    s.add_argument("--rate", type=float, default=0, help="frames per second")
+    c = sub.add_parser("count")
+    c.add_argument("pcap")
+    b = sub.add_parser("bytes")
+    b.add_argument("pcap")
+    m = sub.add_parser("compare")
+    m.add_argument("sent")
+    m.add_argument("got")
+    a = p.parse_args()
+    return {
+        "udp": cmd_udp,
+        "send": cmd_send,
+        "count": cmd_count,
+        "bytes": cmd_bytes,
+        "compare": cmd_compare,
+    }[a.cmd](a) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
