@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flow actions in ovs-dpctl syntax: "drop", or a list such as "2,3".
+ *
+ * Each action type is one row of actions[]: the name it is written with
+ * and the functions that parse and print its arguments. Adding an action
+ * (push_vlan(...), pop_vlan, set(...), hash(...), tnl_push(...)) is adding
+ * a row; the list handling, limits and error messages stay here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "odp.h"
+#include "odp_text.h"
+#include "ports.h"
+
+struct odp_action {
+	/* What the action is written as, "name" or "name(args)"; NULL for
+	 * output, written as the bare port number. */
+	const char *name;
+	__u32 type; /* enum fp_action_type */
+	/*
+	 * Parse the action's arguments into @act (zeroed, type set). The
+	 * cursor is just past the name (at the port number for output) and
+	 * must be left just past the action. @key may be NULL.
+	 */
+	int (*parse)(struct fp_odp_in *in, struct fp_action *act,
+		     const struct fp_flow_key *key);
+	void (*format)(struct fp_odp_out *o, const struct fp_action *act);
+};
+
+static int parse_output(struct fp_odp_in *in, struct fp_action *act,
+			const struct fp_flow_key *key)
+{
+	char q[FP_ODP_QUOTE_LEN];
+	const char *tok;
+	size_t len = fp_odp_value(in, &tok);
+	__u64 port;
+	int err;
+
+	err = fp_odp_scan_u64(tok, len, &port);
+	if (err == -EINVAL)
+		return fp_odp_error(in, "bad port '%s' in output action: %s",
+				    fp_odp_quote(q, tok, len),
+				    FP_ODP_EXPECT_NUM);
+	if (err || port == 0 || port >= FP_MAX_PORTS)
+		return fp_odp_error(in,
+				    "port '%s' out of range in output action: expected 1 to %u",
+				    fp_odp_quote(q, tok, len), FP_MAX_PORTS - 1);
+	act->u.output.port = port;
+	/* Written out in a flow's actions, going back out of the input port
+	 * is asked for, not a mistake for the datapath to filter. */
+	if (key && key->in_port == port)
+		act->u.output.flags |= FP_OUTPUT_F_IN_PORT;
+	return 0;
+}
+
+static void format_output(struct fp_odp_out *o, const struct fp_action *act)
+{
+	fp_odp_printf(o, "%u", act->u.output.port);
+}
+
+static const struct odp_action actions[] = {
+	{ NULL, FP_ACT_OUTPUT, parse_output, format_output },
+};
+
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static const struct odp_action *find_by_name(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < N_ACTIONS; i++)
+		if (actions[i].name && strlen(actions[i].name) == len &&
+		    !strncmp(actions[i].name, name, len))
+			return &actions[i];
+	return NULL;
+}
+
+static const struct odp_action *find_by_type(__u32 type)
+{
+	size_t i;
+
+	for (i = 0; i < N_ACTIONS; i++)
+		if (actions[i].type == type)
+			return &actions[i];
+	return NULL;
+}
+
+static const char *action_names(char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "a port number");
+	for (i = 0; i < N_ACTIONS; i++)
+		if (actions[i].name)
+			snprintf(buf + strlen(buf), len - strlen(buf), ", %s",
+				 actions[i].name);
+	snprintf(buf + strlen(buf), len - strlen(buf), " or drop");
+	return buf;
+}
+
+static int parse_one(struct fp_odp_in *in, struct fp_flow *flow,
+		     const struct fp_flow_key *key)
+{
+	char q[FP_ODP_QUOTE_LEN], names[256];
+	const struct odp_action *desc;
+	struct fp_action *act;
+	const char *start = in->p, *name;
+	size_t len;
+	int err;
+
+	if (*in->p >= '0' && *in->p <= '9') {
+		desc = find_by_type(FP_ACT_OUTPUT);
+	} else {
+		len = fp_odp_name(in, &name);
+		if (!len)
+			len = fp_odp_value(in, &name);
+		if (len == 4 && !strncmp(name, "drop", 4))
+			return fp_odp_error(in,
+					    "'drop' must be the only action (it means: no actions)");
+		desc = find_by_name(name, len);
+		if (!desc)
+			return fp_odp_error(in,
+					    "unknown action '%s' (expected %s)",
+					    fp_odp_quote(q, name, len ? len : 1),
+					    action_names(names, sizeof(names)));
+	}
+	if (flow->n_actions == FP_MAX_ACTIONS) {
+		len = fp_odp_value(in, &name);
+		return fp_odp_error(in,
+				    "too many actions: '%s' would be action %u, a flow holds at most %u",
+				    fp_odp_quote(q, start, in->p - start),
+				    FP_MAX_ACTIONS + 1, FP_MAX_ACTIONS);
+	}
+	act = &flow->actions[flow->n_actions];
+	memset(act, 0, sizeof(*act));
+	act->type = desc->type;
+	err = desc->parse(in, act, key);
+	if (err)
+		return err;
+	flow->n_actions++;
+	/* Without a BPF stage for it, the slow path runs the whole flow. */
+	if (desc->type >= FP_ACT_TYPE_MAX)
+		flow->flags |= FP_FLOW_F_SLOW_PATH;
+	return 0;
+}
+
+int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
+			 struct fp_flow *flow, char *err, size_t errlen)
+{
+	struct fp_odp_in in = { .p = s, .err = err, .errlen = errlen };
+	char q[FP_ODP_QUOTE_LEN], q2[FP_ODP_QUOTE_LEN];
+	const char *last = NULL;
+	int ret = 0;
+
+	if (errlen)
+		err[0] = '\0';
+	flow->flags &= ~FP_FLOW_F_SLOW_PATH;
+	flow->n_actions = 0;
+	memset(flow->actions, 0, sizeof(flow->actions));
+
+	fp_odp_skip_space(&in);
+	if (!strncmp(in.p, "drop", 4)) {
+		in.p += 4;
+		fp_odp_skip_space(&in);
+		if (!*in.p)
+			return 0;
+		in.p = s;
+	}
+	for (;;) {
+		fp_odp_skip_delims(&in);
+		if (!*in.p)
+			break;
+		last = in.p;
+		ret = parse_one(&in, flow, key);
+		if (ret)
+			break;
+		if (*in.p == ')') {
+			ret = fp_odp_error(&in,
+					   "unbalanced parentheses: unexpected '%s' after '%s'",
+					   fp_odp_quote_rest(q, in.p),
+					   fp_odp_quote(q2, last, in.p - last));
+			break;
+		}
+		if (*in.p && !fp_odp_is_delim(*in.p)) {
+			const char *tok;
+			size_t len = fp_odp_value(&in, &tok);
+
+			ret = fp_odp_error(&in, "trailing garbage '%s' after action '%.*s'",
+					   fp_odp_quote(q, tok, len ? len : 1),
+					   (int)(tok - last), last);
+			break;
+		}
+	}
+	if (!ret && !last)
+		ret = fp_odp_error(&in,
+				   "no actions: expected a port number, a list such as 2,3, or drop");
+	if (ret) {
+		flow->n_actions = 0;
+		flow->flags &= ~FP_FLOW_F_SLOW_PATH;
+		memset(flow->actions, 0, sizeof(flow->actions));
+	}
+	return ret;
+}
+
+int fp_odp_actions_format(const struct fp_flow *flow, char *buf, size_t len)
+{
+	struct fp_odp_out o;
+	__u32 i, n = flow->n_actions;
+
+	fp_odp_out_init(&o, buf, len);
+	if (n > FP_MAX_ACTIONS)
+		n = FP_MAX_ACTIONS;
+	if (!n)
+		fp_odp_printf(&o, "drop");
+	for (i = 0; i < n; i++) {
+		const struct fp_action *act = &flow->actions[i];
+		const struct odp_action *desc = find_by_type(act->type);
+
+		if (i)
+			fp_odp_printf(&o, ",");
+		if (desc)
+			desc->format(&o, act);
+		else /* a type this build does not know: say which */
+			fp_odp_printf(&o, "action%u", act->type);
+	}
+	return fp_odp_out_len(&o);
+}
