@@ -22,6 +22,7 @@ const char *const fp_counter_names[FP_CNT_MAX] = {
 	[FP_CNT_PULL_FAILED] = "pull_failed",
 	[FP_CNT_DROP_ACTION] = "drop_action",
 	[FP_CNT_MISS_DROP] = "miss_dropped",
+	[FP_CNT_PARSE_INCOMPLETE] = "parse_incomplete",
 };
 
 int fp_counters_read(struct fp_dp *dp, unsigned long long *out)

@@ -12,6 +12,7 @@
 
 #define FP_ETH_ALEN 6
 #define FP_MAX_VLAN 2
+#define FP_MAX_MPLS 3 /* label stack entries keyed, as OVS's FLOW_MAX_MPLS_LABELS */
 
 /* Value of in_port when the packet did not arrive on a datapath port
  * (parse-pcap, and a device that was attached by hand but never added). */
@@ -59,7 +60,9 @@ struct fp_tunnel_key {
 
 struct fp_vlan_tag {
 	__be16 tpid; /* 0: no tag at this depth */
-	__be16 tci; /* PCP, DEI, VID as on the wire */
+	/* PCP and VID as on the wire; the DEI/CFI bit (0x1000) is always set,
+	 * as OVS keys it: it means "tag present", so a tag never keys as 0. */
+	__be16 tci;
 };
 
 struct fp_flow_key {
@@ -77,8 +80,9 @@ struct fp_flow_key {
 	__be16 eth_type; /* after the VLAN tags; < 0x600: 802.2, key 0x05ff */
 	__u16 pad1;
 
-	/* MPLS: top label stack entry as on the wire: label:20 tc:3 bos:1 ttl:8 */
-	__be32 mpls_lse;
+	/* MPLS: the first label stack entries as on the wire (label:20 tc:3
+	 * bos:1 ttl:8), up to the bottom of stack; 0 past it. */
+	__be32 mpls_lse[FP_MAX_MPLS];
 
 	/* L3. ARP keeps its sender/target protocol addresses in nw.ipv4. */
 	union {
@@ -101,8 +105,8 @@ struct fp_flow_key {
 	__be16 tp_src; /* TCP/UDP/SCTP ports */
 	__be16 tp_dst;
 	__be16 tcp_flags; /* low 12 bits of the TCP header's flags word */
-	__be16 arp_op;
-	__u8 icmp_type; /* ICMP or ICMPv6 */
+	__be16 arp_op; /* 0 if over 0xff: OVS keys only opcodes that fit 8 bits */
+	__u8 icmp_type; /* ICMP, ICMPv6 or IGMP */
 	__u8 icmp_code;
 	__u16 pad2;
 	union {
@@ -114,12 +118,14 @@ struct fp_flow_key {
 			__u8 sll[FP_ETH_ALEN];
 			__u8 tll[FP_ETH_ALEN];
 		} nd;
+		__be32 igmp_group; /* IGMP: OVS keys the group address too */
 	} l2addr;
 	__u8 nd_target[16];
+	__u32 pad3;
 };
 
 _Static_assert(sizeof(struct fp_tunnel_key) == 56, "tunnel key layout");
-_Static_assert(sizeof(struct fp_flow_key) == 184, "flow key layout");
+_Static_assert(sizeof(struct fp_flow_key) == 192, "flow key layout");
 _Static_assert(sizeof(struct fp_flow_key) % 8 == 0, "flow key alignment");
 
 #endif

@@ -5,12 +5,13 @@
 #define FP_PROGS_PARSE_SKB_BPF_H
 
 #include "common.bpf.h"
-#include "flow_extract.h"
+#include "flow_extract_skb.h"
 
 /*
  * Parse @skb into @key, whose metadata the caller has set and whose other
  * bytes are zero. Returns false, counted, if the headers could not be
- * made linear: such a packet must not be forwarded under a partial key.
+ * made linear or lie beyond the parser's reach: such a packet must not be
+ * forwarded under a partial key.
  */
 static __always_inline bool fp_parse_skb(struct __sk_buff *skb,
 					 struct fp_flow_key *key)
@@ -30,8 +31,10 @@ static __always_inline bool fp_parse_skb(struct __sk_buff *skb,
 		tpid = (__be16)skb->vlan_proto;
 		tci = bpf_htons((__u16)skb->vlan_tci);
 	}
-	fp_flow_extract(key, (void *)(long)skb->data,
-			(void *)(long)skb->data_end, tpid, tci);
+	if (fp_flow_extract_skb(skb, key, tpid, tci) != FP_PARSE_OK) {
+		fp_count(FP_CNT_PARSE_INCOMPLETE);
+		return false;
+	}
 	return true;
 }
 
