@@ -84,6 +84,28 @@ $(BUILD)/selftests/%: $(BUILD)/obj/selftests/%.o $(TEST_OBJS) $(LIB_OBJS)
 $(BPF_OUT):
 	$(Q)mkdir -p $@
 
+# Test pcaps: pcaps/gen_<set>.py (deterministic scapy) writes its set's
+# pcaps into PCAP_OUT; the stamp stands for them all.
+PYTHON := /usr/bin/python3
+PCAP_OUT := build/pcaps
+PCAP_STAMPS := $(patsubst pcaps/gen_%.py,$(PCAP_OUT)/%.stamp,$(wildcard pcaps/gen_*.py))
+
+$(PCAP_OUT)/%.stamp: pcaps/gen_%.py
+	$(call msg,PCAP,$(PCAP_OUT)/$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(PYTHON) $< $(@D)
+	$(Q)touch $@
+
+# Test-only BPF programs, loaded by path from $(BUILD)/selftests/progs.
+TEST_BPF_OBJS := $(patsubst selftests/progs/%.bpf.c,$(BUILD)/selftests/progs/%.bpf.o,$(wildcard selftests/progs/*.bpf.c))
+
+$(BUILD)/selftests/progs/%.bpf.o: selftests/progs/%.bpf.c $(BPF_HDRS) $(wildcard selftests/progs/*.h) Makefile
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+tests: $(PCAP_STAMPS) $(TEST_BPF_OBJS)
+
 deps:
 	$(Q)bash scripts/deps.sh
 

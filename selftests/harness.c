@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF_PROG_TEST_RUN harness (see harness.h): a private namespace with
+ * veth ports, a fresh datapath, pcaps in and out, counter snapshots, the
+ * upcall reader, and the table-driven case runner.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+/* libpcap's own struct bpf_insn (classic BPF) clashes with linux/bpf.h. */
+#define PCAP_DONT_INCLUDE_PCAP_BPF_H
+#include <pcap/pcap.h>
+#include <pcap/dlt.h>
+
+#include "harness.h"
+#include "test.h"
+#include "dp_counters.h"
+#include "dp_load.h"
+#include "dp_config.h"
+#include "capacity.h"
+#include "flow_extract.h"
+#include "log.h"
+#include "port.h"
+
+extern char **environ;
+
+/* The datapath the exit handlers must unload; one per process. */
+static struct fp_h *fp_h_active;
+
+/* Run a command (no shell) and wait for it; its output is kept, a test
+ * log wants to show why `ip` refused. */
+static int fp_h_spawn(char *const argv[])
+{
+	pid_t pid;
+	int st, err;
+
+	err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+	if (err)
+		return -err;
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
+}
+
+#define fp_h_cmd(...) fp_h_spawn((char *const[]){ __VA_ARGS__, NULL })
+
+static void fp_h_on_exit(void)
+{
+	if (fp_h_active)
+		fp_h_fini(fp_h_active);
+}
+
+/* run.sh's timeout sends SIGTERM: unload before dying, or the datapath's
+ * pins would outlive the test. */
+static void fp_h_on_signal(int sig)
+{
+	fp_h_on_exit();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void fp_h_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, val, strlen(val)) < 0)
+		fp_dbg("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static int fp_h_make_ports(struct fp_h *h, int n)
+{
+	char peer[IF_NAMESIZE + 2];
+	int i, err;
+
+	/* No IPv6 autoconf chatter (DAD, router solicitations) from the
+	 * test's devices. This /proc/sys/net is the new namespace's. */
+	fp_h_write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	for (i = 0; i < n; i++) {
+		struct fp_h_port *p = &h->port[i];
+
+		p->no = i + 1;
+		snprintf(p->dev, sizeof(p->dev), "fpt%d", i + 1);
+		snprintf(peer, sizeof(peer), "fpt%dp", i + 1);
+		err = fp_h_cmd("ip", "link", "add", p->dev, "type", "veth",
+			       "peer", "name", peer);
+		if (!err)
+			err = fp_h_cmd("ip", "link", "set", p->dev, "up");
+		if (!err)
+			err = fp_h_cmd("ip", "link", "set", peer, "up");
+		if (err) {
+			fp_test_report(false, "harness: veth", "ip link %s/%s: %s",
+				       p->dev, peer, strerror(-err));
+			return err;
+		}
+		p->ifindex = if_nametoindex(p->dev);
+	}
+	h->n_ports = n;
+	return 0;
+}
+
+static int fp_h_open_parser(struct fp_h *h)
+{
+	char path[PATH_MAX];
+
+	if (h->parser_fd >= 0)
+		close(h->parser_fd);
+	if (fp_dp_path(path, sizeof(path), h->dp_name, "progs/parser"))
+		return -ENAMETOOLONG;
+	h->parser_fd = bpf_obj_get(path);
+	return h->parser_fd < 0 ? -errno : 0;
+}
+
+static int fp_h_upcalls_open(struct fp_h *h, struct fp_h_upcalls *u);
+
+/* lib's writers (port add) take the datapath's flock and keep it until
+ * fp_dp_close(); let it go, or a later load (reload, unload) blocks. */
+static void fp_h_unlock(struct fp_h *h)
+{
+	if (h->dp.lock_fd >= 0)
+		close(h->dp.lock_fd);
+	h->dp.lock_fd = -1;
+}
+
+int fp_h_init(struct fp_h *h, int n_ports)
+{
+	struct fp_load_opts opts = { .miss_verdict = -1 };
+	char dir[PATH_MAX];
+	bool upgraded;
+	__u32 added;
+	int i, err;
+
+	memset(h, 0, sizeof(*h));
+	h->parser_fd = -1;
+	for (i = 0; i < FP_MAP_COUNT; i++)
+		h->dp.map_fd[i] = -1;
+	h->dp.lock_fd = -1;
+	if (getenv("FP_TEST_VERBOSE"))
+		fp_verbose = true;
+	fp_log_setup_libbpf();
+	if (n_ports > FP_H_MAX_PORTS)
+		return -EINVAL;
+
+	if (unshare(CLONE_NEWNET)) {
+		err = -errno;
+		fp_test_report(false, "harness: netns", "unshare(CLONE_NEWNET): %s",
+			       strerror(-err));
+		return err;
+	}
+	err = fp_h_make_ports(h, n_ports);
+	if (err)
+		return err;
+
+	snprintf(h->dp_name, sizeof(h->dp_name), "fpt-h%d", (int)getpid());
+	fp_h_active = h;
+	atexit(fp_h_on_exit);
+	signal(SIGINT, fp_h_on_signal);
+	signal(SIGTERM, fp_h_on_signal);
+	/* A previous process with this pid died without cleaning up. */
+	if (!fp_dp_path(dir, sizeof(dir), h->dp_name, NULL) &&
+	    !access(dir, F_OK))
+		fp_dp_unload(h->dp_name);
+
+	err = fp_dp_load(h->dp_name, &opts, &upgraded);
+	if (!err)
+		err = fp_dp_open(&h->dp, h->dp_name);
+	if (!err)
+		err = fp_h_open_parser(h);
+	for (i = 0; !err && i < n_ports; i++)
+		err = fp_port_add(&h->dp, h->port[i].dev, h->port[i].no, false,
+				  &added);
+	fp_h_unlock(h);
+	if (!err)
+		err = fp_h_upcalls_open(h, &h->up);
+	if (err)
+		fp_test_report(false, "harness: datapath", "%s: %s", h->dp_name,
+			       strerror(-err));
+	return err;
+}
+
+void fp_h_fini(struct fp_h *h)
+{
+	char dir[PATH_MAX];
+
+	fp_h_upcalls_close(&h->up);
+	if (h->parser_fd >= 0)
+		close(h->parser_fd);
+	h->parser_fd = -1;
+	fp_dp_close(&h->dp);
+	if (h->dp_name[0] && !fp_dp_path(dir, sizeof(dir), h->dp_name, NULL) &&
+	    !access(dir, F_OK))
+		fp_dp_unload(h->dp_name);
+	h->dp_name[0] = '\0';
+	if (fp_h_active == h)
+		fp_h_active = NULL;
+}
+
+int fp_h_set_miss_verdict(struct fp_h *h, int v)
+{
+	struct fp_load_opts opts = { .miss_verdict = v };
+	bool upgraded;
+	int err;
+
+	fp_h_unlock(h);
+	err = fp_dp_load(h->dp_name, &opts, &upgraded);
+	/* The upgrade pinned a new parser; run that one from now on. */
+	if (!err)
+		err = fp_h_open_parser(h);
+	return err;
+}
+
+const struct fp_h_port *fp_h_port(const struct fp_h *h, __u32 no)
+{
+	if (no < 1 || no > (__u32)h->n_ports)
+		return NULL;
+	return &h->port[no - 1];
+}
+
+const char *fp_h_pcap_dir(void)
+{
+	static char buf[PATH_MAX];
+	const char *env = getenv("FP_PCAP_DIR");
+	const char *top = getenv("FP_TOP");
+
+	if (env && *env)
+		return env;
+	snprintf(buf, sizeof(buf), "%s/build/pcaps", top && *top ? top : ".");
+	return buf;
+}
+
+const char *fp_h_output_dir(void)
+{
+	static char buf[PATH_MAX];
+	const char *b = getenv("FP_BUILD");
+
+	snprintf(buf, sizeof(buf), "%s/test-output", b && *b ? b : "build");
+	return buf;
+}
+
+int fp_h_exe_relative(char *buf, size_t len, const char *leaf)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	n = snprintf(buf, len, "%s/%s", exe, leaf);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int fp_h_pcap_read(const char *name, struct fp_h_pcap *pc)
+{
+	char errbuf[PCAP_ERRBUF_SIZE], path[PATH_MAX];
+	struct pcap_pkthdr *ph;
+	const unsigned char *data;
+	pcap_t *p;
+	int rc, err = 0;
+
+	memset(pc, 0, sizeof(*pc));
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/%s", fp_h_pcap_dir(), name);
+	p = pcap_open_offline(path, errbuf);
+	if (!p) {
+		fp_err("%s: %s (generated by `make`: pcaps/gen_*.py)", path,
+		       errbuf);
+		return -ENOENT;
+	}
+	if (pcap_datalink(p) != DLT_EN10MB) {
+		fp_err("%s: not an Ethernet capture", path);
+		err = -EPROTO;
+		goto out;
+	}
+	while ((rc = pcap_next_ex(p, &ph, &data)) == 1) {
+		struct fp_h_pkt *k = &pc->pkt[pc->n];
+
+		if (pc->n == FP_H_MAX_PKTS || ph->caplen != ph->len ||
+		    ph->len > FP_H_PKT_MAX) {
+			fp_err("%s: packet %d: too many, truncated or longer than %d bytes",
+			       path, pc->n, FP_H_PKT_MAX);
+			err = -E2BIG;
+			goto out;
+		}
+		k->data = malloc(ph->len);
+		if (!k->data) {
+			err = -ENOMEM;
+			goto out;
+		}
+		memcpy(k->data, data, ph->len);
+		k->len = ph->len;
+		pc->n++;
+	}
+	if (rc != PCAP_ERROR_BREAK) {
+		fp_err("%s: %s", path, pcap_geterr(p));
+		err = -EIO;
+	}
+out:
+	pcap_close(p);
+	if (err)
+		fp_h_pcap_free(pc);
+	return err;
+}
+
+void fp_h_pcap_free(struct fp_h_pcap *pc)
+{
+	int i;
+
+	for (i = 0; i < pc->n; i++)
+		free(pc->pkt[i].data);
+	memset(pc, 0, sizeof(*pc));
+}
+
+int fp_h_pcap_write(const char *path, const struct fp_h_pkt *pkts, int n)
+{
+	pcap_dumper_t *d;
+	pcap_t *p;
+	int i;
+
+	p = pcap_open_dead(DLT_EN10MB, 65535);
+	if (!p)
+		return -ENOMEM;
+	d = pcap_dump_open(p, path);
+	if (!d) {
+		fp_err("%s: %s", path, pcap_geterr(p));
+		pcap_close(p);
+		return -EIO;
+	}
+	for (i = 0; i < n; i++) {
+		/* Packets one millisecond apart, like the inputs. */
+		struct pcap_pkthdr ph = {
+			.ts = { .tv_sec = 0, .tv_usec = i * 1000 },
+			.caplen = pkts[i].len,
+			.len = pkts[i].len,
+		};
+
+		pcap_dump((unsigned char *)d, &ph, pkts[i].data);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	return 0;
+}
+
+void fp_h_key_of(const void *pkt, __u32 len, __u32 in_port,
+		 struct fp_flow_key *key)
+{
+	/* As the BPF parser does it: every byte zero, metadata set, then
+	 * the headers (a test_run skb carries no offloaded VLAN tag). */
+	memset(key, 0, sizeof(*key));
+	key->in_port = in_port;
+	fp_flow_extract(key, pkt, (const unsigned char *)pkt + len, 0, 0);
+}
+
+int fp_h_test_run(int prog_fd, int ifindex, const void *pkt, __u32 len,
+		  const __u32 *cb, struct fp_h_result *res)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex }, ctx_out = {};
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
+		    .data_out = res->data, .data_size_out = sizeof(res->data),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
+		    .ctx_out = &ctx_out, .ctx_size_out = sizeof(ctx_out),
+		    .repeat = 1);
+	int err;
+
+	if (cb)
+		memcpy(ctx.cb, cb, sizeof(ctx.cb));
+	memset(res, 0, sizeof(*res));
+	err = bpf_prog_test_run_opts(prog_fd, &o);
+	if (err)
+		return -errno;
+	res->retval = o.retval;
+	res->len = o.data_size_out;
+	memcpy(res->cb, ctx_out.cb, sizeof(res->cb));
+	return 0;
+}
+
+/*
+ * Until lib/odp.h parses them: the ovs-dpctl actions the tests use, a
+ * comma-separated list of output port numbers, or "drop".
+ */
+static int fp_h_parse_actions(const char *s, struct fp_action *acts,
+			      __u32 *n)
+{
+	const char *p = s;
+	char *end;
+
+	*n = 0;
+	if (!strcmp(s, "drop"))
+		return 0;
+	while (*p) {
+		unsigned long port = strtoul(p, &end, 10);
+
+		if (end == p || (*end && *end != ',') || *n == FP_MAX_ACTIONS ||
+		    port > UINT32_MAX) {
+			fp_err("actions '%s': cannot parse at '%s'", s, p);
+			return -EINVAL;
+		}
+		memset(&acts[*n], 0, sizeof(acts[*n]));
+		acts[*n].type = FP_ACT_OUTPUT;
+		acts[*n].u.output.port = port;
+		(*n)++;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int fp_h_flow_put(struct fp_h *h, const struct fp_flow_key *key,
+		  const struct fp_action *acts, __u32 n_acts)
+{
+	int ncpu = fp_nr_cpus(), err = 0;
+	struct fp_flow_stats *zero;
+	struct fp_flow flow = {};
+	__u32 idx;
+
+	if (n_acts > FP_MAX_ACTIONS)
+		return -E2BIG;
+	idx = h->next_stats_idx++ % FP_MAX_FLOWS;
+	zero = calloc(ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	/* The slot is zero before the flow can hit, so deltas start at 0. */
+	if (bpf_map_update_elem(h->dp.map_fd[FP_MAP_FLOW_STATS], &idx, zero,
+				BPF_ANY))
+		err = -errno;
+	free(zero);
+	if (err)
+		return err;
+	flow.n_actions = n_acts;
+	flow.stats_idx = idx;
+	memcpy(flow.actions, acts, n_acts * sizeof(*acts));
+	if (bpf_map_update_elem(h->dp.map_fd[FP_MAP_FLOW_TABLE], key, &flow,
+				BPF_ANY))
+		return -errno;
+	return idx;
+}
+
+int fp_h_flow_put_pkt(struct fp_h *h, const struct fp_h_pkt *pkt,
+		      __u32 in_port, const char *actions)
+{
+	struct fp_action acts[FP_MAX_ACTIONS];
+	struct fp_flow_key key;
+	__u32 n;
+	int err;
+
+	err = fp_h_parse_actions(actions, acts, &n);
+	if (err)
+		return err;
+	fp_h_key_of(pkt->data, pkt->len, in_port, &key);
+	return fp_h_flow_put(h, &key, acts, n);
+}
+
+int fp_h_flow_del(struct fp_h *h, const struct fp_flow_key *key)
+{
+	if (bpf_map_delete_elem(h->dp.map_fd[FP_MAP_FLOW_TABLE], key))
+		return -errno;
+	return 0;
+}
+
+int fp_h_flow_stats(struct fp_h *h, __u32 idx, struct fp_flow_stats *st)
+{
+	int i, ncpu = fp_nr_cpus(), err = 0;
+	struct fp_flow_stats *v = calloc(ncpu, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	memset(st, 0, sizeof(*st));
+	if (bpf_map_lookup_elem(h->dp.map_fd[FP_MAP_FLOW_STATS], &idx, v)) {
+		err = -errno;
+		goto out;
+	}
+	for (i = 0; i < ncpu; i++) {
+		st->packets += v[i].packets;
+		st->bytes += v[i].bytes;
+		st->tcp_flags |= v[i].tcp_flags;
+		if (v[i].used_ns > st->used_ns)
+			st->used_ns = v[i].used_ns;
+	}
+out:
+	free(v);
+	return err;
+}
+
+int fp_h_snap(struct fp_h *h, struct fp_h_snap *s)
+{
+	int i, err;
+
+	memset(s, 0, sizeof(*s));
+	err = fp_counters_read(&h->dp, s->cnt);
+	for (i = 0; !err && i < h->n_ports; i++)
+		err = fp_port_stats_sum(&h->dp, h->port[i].no,
+					&s->port[h->port[i].no]);
+	return err;
+}
+
+bool fp_h_check_counters(const struct fp_h_snap *a, const struct fp_h_snap *b,
+			 const long long *want, const char *label)
+{
+	char msg[1024] = "";
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < FP_CNT_MAX; i++) {
+		long long d = (long long)(b->cnt[i] - a->cnt[i]);
+
+		if (d == want[i] || off >= sizeof(msg))
+			continue;
+		off += snprintf(msg + off, sizeof(msg) - off,
+				"%s%s %+lld (expected %+lld)", off ? ", " : "",
+				fp_counter_names[i], d, want[i]);
+	}
+	return fp_test_report(!off, label, "%s", msg);
+}
+
+long long fp_h_tx_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
+			__u32 no)
+{
+	if (no > FP_H_MAX_PORTS)
+		return 0;
+	return (long long)(b->port[no].tx_packets - a->port[no].tx_packets);
+}
+
+static void fp_h_on_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct fp_h_upcalls *u = ctx;
+	struct fp_h_upcall *r;
+
+	(void)cpu;
+	if (u->n >= FP_H_MAX_PKTS) {
+		u->n++; /* counted, not kept: the test sees a surplus */
+		return;
+	}
+	r = &u->rec[u->n++];
+	memset(r, 0, sizeof(*r));
+	r->sample_size = size;
+	if (size < sizeof(r->hdr))
+		return; /* hdr stays zero: reason 0 fails every check */
+	/* A perf sample is only 4-byte aligned; the key needs 8. */
+	memcpy(&r->hdr, data, sizeof(r->hdr));
+	/* Keep no more than the sample holds, whatever cap_len claims. */
+	if (r->hdr.cap_len > size - sizeof(r->hdr))
+		return;
+	r->pkt = malloc(r->hdr.cap_len ? r->hdr.cap_len : 1);
+	if (r->pkt)
+		memcpy(r->pkt, (const char *)data + sizeof(r->hdr),
+		       r->hdr.cap_len);
+}
+
+static void fp_h_on_lost(void *ctx, int cpu, __u64 n)
+{
+	struct fp_h_upcalls *u = ctx;
+
+	(void)cpu;
+	u->lost += n;
+}
+
+static int fp_h_upcalls_open(struct fp_h *h, struct fp_h_upcalls *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->pb = perf_buffer__new(h->dp.map_fd[FP_MAP_UPCALLS], 16,
+				 fp_h_on_sample, fp_h_on_lost, u, NULL);
+	if (!u->pb) {
+		int err = -errno;
+
+		fp_err("%s: perf buffer on upcalls: %s", h->dp_name,
+		       strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static long long fp_h_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int fp_h_upcalls_collect(struct fp_h_upcalls *u, int want, int timeout_ms,
+			 int settle_ms)
+{
+	long long end = fp_h_now_ms() + timeout_ms;
+	long long left;
+
+	if (!u->pb)
+		return 0;
+	while (u->n < want && (left = end - fp_h_now_ms()) > 0)
+		perf_buffer__poll(u->pb, (int)left);
+	end = fp_h_now_ms() + settle_ms;
+	while ((left = end - fp_h_now_ms()) > 0)
+		perf_buffer__poll(u->pb, (int)left);
+	/* Whatever is already there, even with no wait at all. */
+	perf_buffer__consume(u->pb);
+	return u->n;
+}
+
+void fp_h_upcalls_clear(struct fp_h_upcalls *u)
+{
+	int i;
+
+	for (i = 0; i < u->n && i < FP_H_MAX_PKTS; i++)
+		free(u->rec[i].pkt);
+	memset(u->rec, 0, sizeof(u->rec));
+	u->n = 0;
+	u->lost = 0;
+}
+
+void fp_h_upcalls_close(struct fp_h_upcalls *u)
+{
+	fp_h_upcalls_clear(u);
+	perf_buffer__free(u->pb);
+	u->pb = NULL;
+}
+
+/* "IPv4/UDP hit" -> "IPv4-UDP-hit": a file name. */
+static void fp_h_slug(char *buf, size_t len, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && s[i]; i++) {
+		char c = s[i];
+
+		buf[i] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+					 (c >= '0' && c <= '9') || c == '_' ?
+				 c :
+				 '-';
+	}
+	buf[i] = '\0';
+}
+
+/* On a byte mismatch: keep what came out, for tshark/wireshark. */
+static void fp_h_save_actual(const struct fp_h_case *c,
+			     const struct fp_h_pkt *pkts, int n)
+{
+	char path[PATH_MAX + 256], slug[128];
+	const char *dir = fp_h_output_dir();
+	int len;
+
+	fp_h_slug(slug, sizeof(slug), c->desc);
+	mkdir(dir, 0755);
+	len = snprintf(path, sizeof(path), "%s/%s-%s.actual.pcap", dir,
+		       fp_test_name, slug);
+	if (len > 0 && (size_t)len < sizeof(path) &&
+	    !fp_h_pcap_write(path, pkts, n))
+		printf("  actual output of '%s' written to %s\n", c->desc,
+		       path);
+}
+
+struct fp_h_installed {
+	int n;
+	struct fp_flow_key key[FP_H_MAX_FLOWS];
+	int stats_idx[FP_H_MAX_FLOWS];
+};
+
+static bool fp_h_install(struct fp_h *h, const struct fp_h_case *c,
+			 const struct fp_h_pcap *in, struct fp_h_installed *ins)
+{
+	char label[256];
+	int i;
+
+	memset(ins, 0, sizeof(*ins));
+	for (i = 0; i < FP_H_MAX_FLOWS && c->flows[i].actions; i++) {
+		const struct fp_h_flow *f = &c->flows[i];
+		__u32 in_port = f->in_port ? f->in_port : c->in_port;
+		int idx = -EINVAL;
+
+		if (f->key_pkt >= 0 && f->key_pkt < in->n)
+			idx = fp_h_flow_put_pkt(h, &in->pkt[f->key_pkt],
+						in_port, f->actions);
+		if (idx < 0) {
+			snprintf(label, sizeof(label), "%s: flow %d", c->desc,
+				 i);
+			return fp_test_report(false, label, "install: %s",
+					      strerror(-idx));
+		}
+		fp_h_key_of(in->pkt[f->key_pkt].data, in->pkt[f->key_pkt].len,
+			    in_port, &ins->key[i]);
+		ins->stats_idx[i] = idx;
+		ins->n++;
+	}
+	return true;
+}
+
+const char *fp_h_verdict_name(int v)
+{
+	switch (v) {
+	case FP_H_TC_OK:
+		return "TC_ACT_OK";
+	case FP_H_TC_SHOT:
+		return "TC_ACT_SHOT";
+	case FP_H_TC_REDIRECT:
+		return "TC_ACT_REDIRECT";
+	default:
+		return "?";
+	}
+}
+
+/* Checks of one packet's run; true if all held. */
+static bool fp_h_check_packet(struct fp_h *h, const struct fp_h_case *c,
+			      const char *pfx, const struct fp_h_pkt *pkt,
+			      const struct fp_h_pkt *exp,
+			      const struct fp_h_result *res,
+			      const struct fp_h_snap *s0,
+			      const struct fp_h_snap *s1,
+			      const struct fp_h_installed *ins,
+			      const struct fp_flow_stats *fs0)
+{
+	const struct fp_h_expect *e = &c->expect;
+	long long want[FP_CNT_MAX] = {};
+	char label[256], msg[512] = "";
+	size_t off = 0;
+	bool ok = true;
+	int i, j;
+
+	snprintf(label, sizeof(label), "%s: verdict", pfx);
+	ok &= fp_test_report(res->retval == (__u32)e->verdict, label,
+			     "%s (%u), expected %s (%d)",
+			     fp_h_verdict_name(res->retval), res->retval,
+			     fp_h_verdict_name(e->verdict), e->verdict);
+
+	/* Each port must have sent exactly the copies listed for it. */
+	for (i = 0; i < h->n_ports; i++) {
+		__u32 no = h->port[i].no;
+		long long n = 0, d = fp_h_tx_delta(s0, s1, no);
+
+		for (j = 0; j < FP_H_MAX_OUT && e->out[j]; j++)
+			n += e->out[j] == no;
+		if (d != n && off < sizeof(msg))
+			off += snprintf(msg + off, sizeof(msg) - off,
+					"%sport %u tx %+lld (expected %+lld)",
+					off ? ", " : "", no, d, n);
+	}
+	snprintf(label, sizeof(label), "%s: output ports", pfx);
+	ok &= fp_test_report(!off, label, "%s", msg);
+
+	/* Received on the arrival port, if it is one; nowhere else. */
+	off = 0;
+	msg[0] = '\0';
+	for (i = 0; i < h->n_ports; i++) {
+		__u32 no = h->port[i].no;
+		bool here = !c->in_dev && no == c->in_port;
+		long long rp = (long long)(s1->port[no].rx_packets -
+					   s0->port[no].rx_packets);
+		long long rb = (long long)(s1->port[no].rx_bytes -
+					   s0->port[no].rx_bytes);
+
+		if ((rp != here || rb != (here ? pkt->len : 0)) &&
+		    off < sizeof(msg))
+			off += snprintf(msg + off, sizeof(msg) - off,
+					"%sport %u rx %+lld packets %+lld bytes",
+					off ? ", " : "", no, rp, rb);
+	}
+	snprintf(label, sizeof(label), "%s: rx accounting", pfx);
+	ok &= fp_test_report(!off, label, "%s", msg);
+
+	for (i = 0; i < FP_H_MAX_CNT && e->cnt[i].delta; i++)
+		want[e->cnt[i].cnt] += e->cnt[i].delta;
+	snprintf(label, sizeof(label), "%s: counters", pfx);
+	ok &= fp_h_check_counters(s0, s1, want, label);
+
+	/* The flow that matched accounts exactly this packet; no other. */
+	for (i = 0; i < ins->n; i++) {
+		struct fp_flow_stats st;
+		long long dp, db, xp = i == e->flow, xb = xp ? pkt->len : 0;
+
+		if (fp_h_flow_stats(h, ins->stats_idx[i], &st))
+			memset(&st, 0, sizeof(st));
+		dp = (long long)(st.packets - fs0[i].packets);
+		db = (long long)(st.bytes - fs0[i].bytes);
+		snprintf(label, sizeof(label), "%s: flow %d stats", pfx, i);
+		ok &= fp_test_report(dp == xp && db == xb, label,
+				     "packets %+lld bytes %+lld, expected %+lld %+lld",
+				     dp, db, xp, xb);
+	}
+
+	if (e->bytes) {
+		snprintf(label, sizeof(label), "%s: output bytes", pfx);
+		ok &= ASSERT_BYTES(res->data, res->len, exp->data, exp->len,
+				   label);
+	}
+	return ok;
+}
+
+bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
+{
+	struct fp_h_pkt actual[FP_H_MAX_PKTS] = {};
+	struct fp_flow_stats fs0[FP_H_MAX_FLOWS];
+	struct fp_h_pcap in = {}, ex = {};
+	const struct fp_h_pcap *exp = &in;
+	struct fp_h_installed ins = {};
+	struct fp_h_result *res = NULL;
+	struct fp_h_snap s0, s1;
+	bool ok = false, bytes_ok = true;
+	const struct fp_h_port *port;
+	char label[256], pfx[200];
+	int i, j, ifindex, err;
+
+	/* Preconditions say nothing unless they fail. */
+	err = fp_h_pcap_read(c->pcap, &in);
+	if (!err && c->expect_pcap) {
+		err = fp_h_pcap_read(c->expect_pcap, &ex);
+		exp = &ex;
+	}
+	if (err || exp->n != in.n || !in.n) {
+		fp_test_report(false, c->desc,
+			       "pcaps: %s (%d packets in, %d expected)",
+			       strerror(err ? -err : EINVAL), in.n, exp->n);
+		goto out;
+	}
+
+	port = fp_h_port(h, c->in_port);
+	ifindex = c->in_dev ? (int)if_nametoindex(c->in_dev) :
+			      port ? port->ifindex : 0;
+	if (ifindex <= 0) {
+		fp_test_report(false, c->desc, "no device for port %u / %s",
+			       c->in_port, c->in_dev ? c->in_dev : "-");
+		goto out;
+	}
+	res = calloc(1, sizeof(*res));
+	if (!res || !fp_h_install(h, c, &in, &ins))
+		goto out;
+
+	ok = true;
+	for (i = 0; i < in.n; i++) {
+		long long ups;
+
+		snprintf(pfx, sizeof(pfx), "%s: pkt %d", c->desc, i);
+		for (j = 0; j < ins.n; j++)
+			if (fp_h_flow_stats(h, ins.stats_idx[j], &fs0[j]))
+				memset(&fs0[j], 0, sizeof(fs0[j]));
+		fp_h_upcalls_clear(&h->up);
+		err = fp_h_snap(h, &s0);
+		if (!err)
+			err = fp_h_test_run(h->parser_fd, ifindex,
+					    in.pkt[i].data, in.pkt[i].len, NULL,
+					    res);
+		if (!err)
+			err = fp_h_snap(h, &s1);
+		if (err) {
+			fp_test_report(false, pfx, "test_run: %s",
+				       strerror(-err));
+			ok = false;
+			break;
+		}
+		actual[i].data = malloc(res->len ? res->len : 1);
+		if (actual[i].data) {
+			memcpy(actual[i].data, res->data, res->len);
+			actual[i].len = res->len;
+		}
+		ok &= fp_h_check_packet(h, c, pfx, &in.pkt[i], &exp->pkt[i],
+					res, &s0, &s1, &ins, fs0);
+		if (c->expect.bytes && (res->len != exp->pkt[i].len ||
+					memcmp(res->data, exp->pkt[i].data,
+					       res->len)))
+			bytes_ok = false;
+
+		/* What the counter says went up must really be on the perf
+		 * buffer, once. */
+		ups = (long long)(s1.cnt[FP_CNT_UPCALL] - s0.cnt[FP_CNT_UPCALL]);
+		fp_h_upcalls_collect(&h->up, (int)ups, 1000, ups ? 20 : 0);
+		snprintf(label, sizeof(label), "%s: upcall records", pfx);
+		ok &= ASSERT_EQ(h->up.n, ups, label);
+	}
+	if (!bytes_ok)
+		fp_h_save_actual(c, actual, in.n);
+out:
+	for (i = 0; i < ins.n; i++)
+		fp_h_flow_del(h, &ins.key[i]);
+	for (i = 0; i < FP_H_MAX_PKTS; i++)
+		free(actual[i].data);
+	free(res);
+	fp_h_pcap_free(&in);
+	fp_h_pcap_free(&ex);
+	return ok;
+}

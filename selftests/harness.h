@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF_PROG_TEST_RUN harness: runs pcaps through a real, loaded
+ * datapath (every stage, chained by real tail calls) and checks what came
+ * out against a table of cases.
+ *
+ * Each test binary gets its own world: fp_h_init() moves the process into
+ * a fresh network namespace (bpffs stays visible, it is a mount), creates
+ * veth pairs there as datapath ports and loads datapath fpt-h<pid>. All of
+ * it goes away when the process exits, however it exits: the datapath is
+ * unloaded by an atexit/signal handler, the namespace dies with the
+ * process. The namespace matters: bpf_clone_redirect'ed copies really are
+ * transmitted, and must not leave on a device of the host.
+ */
+#ifndef FP_SELFTESTS_HARNESS_H
+#define FP_SELFTESTS_HARNESS_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <linux/bpf.h>
+
+#include "dp.h"
+#include "flow_key.h"
+#include "actions.h"
+#include "counters.h"
+#include "flow_stats.h"
+#include "ports.h"
+#include "upcall.h"
+
+struct perf_buffer;
+
+#define FP_H_MAX_PORTS 8
+#define FP_H_MAX_FLOWS 4 /* per case */
+#define FP_H_MAX_PKTS 16 /* per pcap */
+#define FP_H_MAX_OUT 4 /* copies of one packet */
+#define FP_H_MAX_CNT 6 /* counters a case expects to move */
+#define FP_H_PKT_MAX 2048 /* largest test packet */
+
+/* TC verdicts, as the stages return them (progs/common.bpf.h). */
+#define FP_H_TC_OK 0
+#define FP_H_TC_SHOT 2
+#define FP_H_TC_REDIRECT 7
+
+const char *fp_h_verdict_name(int verdict);
+
+/* Upcalls read from the datapath's perf buffer. */
+struct fp_h_upcall {
+	struct fp_upcall hdr;
+	unsigned char *pkt; /* hdr.cap_len bytes */
+	__u32 sample_size; /* size of the whole perf sample */
+};
+
+struct fp_h_upcalls {
+	struct perf_buffer *pb;
+	int n;
+	unsigned long long lost;
+	struct fp_h_upcall rec[FP_H_MAX_PKTS];
+};
+
+struct fp_h_port {
+	__u32 no; /* datapath port number */
+	int ifindex;
+	char dev[IF_NAMESIZE]; /* the port; its veth peer is <dev>p */
+};
+
+struct fp_h {
+	char dp_name[FP_DP_NAME_MAX];
+	struct fp_dp dp;
+	int parser_fd; /* the pinned parser: where every packet enters */
+	int n_ports;
+	struct fp_h_port port[FP_H_MAX_PORTS]; /* port[i] is port number i+1 */
+	__u32 next_stats_idx; /* flow_stats slots handed out by fp_h_flow_put */
+	/* Read from init on: a miss with no reader would be counted
+	 * upcalls_lost instead of upcalls. */
+	struct fp_h_upcalls up;
+};
+
+/*
+ * Set up the namespace, @n_ports veth ports (numbers 1..n) and the
+ * datapath, and register the exit handler. Prints a FAIL line and returns
+ * -errno if any of it fails.
+ */
+int fp_h_init(struct fp_h *h, int n_ports);
+/* Undo fp_h_init now (also done at exit). */
+void fp_h_fini(struct fp_h *h);
+/* Reload the datapath in place with miss_verdict @v (`load --miss`). */
+int fp_h_set_miss_verdict(struct fp_h *h, int v);
+/* The port whose number is @no, or NULL. */
+const struct fp_h_port *fp_h_port(const struct fp_h *h, __u32 no);
+
+/* Where the generated pcaps are: $FP_PCAP_DIR, else $FP_TOP/build/pcaps. */
+const char *fp_h_pcap_dir(void);
+/* Where a test writes what it wants kept: $FP_BUILD/test-output. */
+const char *fp_h_output_dir(void);
+/* A file next to this test binary (test-only BPF objects live there). */
+int fp_h_exe_relative(char *buf, size_t len, const char *leaf);
+
+/* A pcap in memory. */
+struct fp_h_pkt {
+	unsigned char *data;
+	__u32 len;
+};
+
+struct fp_h_pcap {
+	int n;
+	struct fp_h_pkt pkt[FP_H_MAX_PKTS];
+};
+
+/* Read @name from the pcap dir (or a path with a '/'); -errno + message. */
+int fp_h_pcap_read(const char *name, struct fp_h_pcap *pc);
+void fp_h_pcap_free(struct fp_h_pcap *pc);
+/* Write @n packets to @path (Ethernet link type). */
+int fp_h_pcap_write(const char *path, const struct fp_h_pkt *pkts, int n);
+
+/* The key the userspace build of the parser gives these bytes. */
+void fp_h_key_of(const void *pkt, __u32 len, __u32 in_port,
+		 struct fp_flow_key *key);
+
+/* One run of a program on one packet. */
+struct fp_h_result {
+	__u32 retval; /* the TC verdict */
+	__u32 len;
+	unsigned char data[FP_H_PKT_MAX]; /* the packet as the chain left it */
+	__u32 cb[5]; /* skb->cb afterwards */
+};
+
+/*
+ * BPF_PROG_TEST_RUN of @prog_fd on @pkt as if it arrived on @ifindex
+ * (6.18 takes the device from ctx->ifindex, in this namespace). @cb, if
+ * not NULL, is the skb->cb the program starts with.
+ */
+int fp_h_test_run(int prog_fd, int ifindex, const void *pkt, __u32 len,
+		  const __u32 *cb, struct fp_h_result *res);
+
+/*
+ * Flows. The key is the one the userspace parser gives @pkt arriving on
+ * @in_port: exactly what the BPF parser must produce for a hit.
+ * @actions is in ovs-dpctl action syntax: "2", "2,3", "drop".
+ * Returns the flow's flow_stats slot (>= 0), or -errno.
+ */
+int fp_h_flow_put_pkt(struct fp_h *h, const struct fp_h_pkt *pkt,
+		      __u32 in_port, const char *actions);
+/* Same with a key and an action list given directly. */
+int fp_h_flow_put(struct fp_h *h, const struct fp_flow_key *key,
+		  const struct fp_action *acts, __u32 n_acts);
+int fp_h_flow_del(struct fp_h *h, const struct fp_flow_key *key);
+/* Sum over CPUs of flow_stats[@idx]. */
+int fp_h_flow_stats(struct fp_h *h, __u32 idx, struct fp_flow_stats *st);
+
+/* Everything a packet may move, read before and after it. */
+struct fp_h_snap {
+	unsigned long long cnt[FP_CNT_MAX];
+	struct fp_port_stats port[FP_H_MAX_PORTS + 1]; /* by port number */
+};
+
+int fp_h_snap(struct fp_h *h, struct fp_h_snap *s);
+/*
+ * Check that counter deltas between @a and @b are exactly @want (indexed
+ * by enum fp_counter, every other counter unchanged); one PASS/FAIL line
+ * naming every counter that is off.
+ */
+bool fp_h_check_counters(const struct fp_h_snap *a, const struct fp_h_snap *b,
+			 const long long *want, const char *label);
+/* Tx packets of port @no between @a and @b. */
+long long fp_h_tx_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
+			__u32 no);
+
+/*
+ * Poll until @want records have arrived or @timeout_ms has passed, then
+ * keep polling for @settle_ms more, so that a surplus record shows.
+ * Returns the number of records held.
+ */
+int fp_h_upcalls_collect(struct fp_h_upcalls *u, int want, int timeout_ms,
+			 int settle_ms);
+/* Forget the records held (keep reading). */
+void fp_h_upcalls_clear(struct fp_h_upcalls *u);
+void fp_h_upcalls_close(struct fp_h_upcalls *u);
+
+/*
+ * A table-driven case: every packet of @pcap arrives on @in_port with
+ * @flows installed, and each must give @expect. The flows are removed
+ * afterwards.
+ */
+struct fp_h_flow {
+	const char *actions; /* ovs-dpctl actions; NULL ends the list */
+	int key_pkt; /* key: the parser's key of this packet of the pcap, */
+	__u32 in_port; /* arriving on this port (0: the case's in_port) */
+};
+
+struct fp_h_count {
+	enum fp_counter cnt;
+	int delta; /* per packet; 0 ends the list */
+};
+
+struct fp_h_expect {
+	int verdict; /* FP_H_TC_* */
+	__u32 out[FP_H_MAX_OUT]; /* ports sent a copy to; 0 ends the list */
+	int flow; /* index in flows[] that accounts the packet, -1 none */
+	struct fp_h_count cnt[FP_H_MAX_CNT]; /* the only counters that move */
+	bool bytes; /* compare the output bytes (a packet that leaves) */
+};
+
+struct fp_h_case {
+	const char *desc;
+	const char *pcap;
+	const char *expect_pcap; /* the expected output; NULL: @pcap unchanged */
+	__u32 in_port; /* the packets arrive on this port's device */
+	const char *in_dev; /* or on this device, which need not be a port */
+	struct fp_h_flow flows[FP_H_MAX_FLOWS + 1];
+	struct fp_h_expect expect;
+};
+
+/* Run one case: one PASS/FAIL line per check. Returns true if all held. */
+bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c);
+
+#endif
