@@ -30,7 +30,8 @@
 #include "dp_counters.h"
 #include "dp_load.h"
 #include "dp_config.h"
-#include "capacity.h"
+#include "flow_table.h"
+#include "odp.h"
 #include "flow_extract.h"
 #include "log.h"
 #include "port.h"
@@ -394,110 +395,55 @@ int fp_h_test_run(int prog_fd, int ifindex, const void *pkt, __u32 len,
 	return 0;
 }
 
-/*
- * Until lib/odp.h parses them: the ovs-dpctl actions the tests use, a
- * comma-separated list of output port numbers, or "drop".
- */
-static int fp_h_parse_actions(const char *s, struct fp_action *acts,
-			      __u32 *n)
+int fp_h_key_parse(const char *match, struct fp_flow_key *key)
 {
-	const char *p = s;
-	char *end;
+	char err[FP_ODP_ERR_LEN];
 
-	*n = 0;
-	if (!strcmp(s, "drop"))
-		return 0;
-	while (*p) {
-		unsigned long port = strtoul(p, &end, 10);
-
-		if (end == p || (*end && *end != ',') || *n == FP_MAX_ACTIONS ||
-		    port > UINT32_MAX) {
-			fp_err("actions '%s': cannot parse at '%s'", s, p);
-			return -EINVAL;
-		}
-		memset(&acts[*n], 0, sizeof(acts[*n]));
-		acts[*n].type = FP_ACT_OUTPUT;
-		acts[*n].u.output.port = port;
-		(*n)++;
-		p = *end ? end + 1 : end;
+	if (fp_odp_key_parse(match, key, err, sizeof(err))) {
+		fp_test_report(false, "flow key", "'%s': %s", match, err);
+		return -EINVAL;
 	}
 	return 0;
 }
 
-int fp_h_flow_put(struct fp_h *h, const struct fp_flow_key *key,
-		  const struct fp_action *acts, __u32 n_acts)
+int fp_h_flow_add(struct fp_h *h, const struct fp_flow_key *key,
+		  const char *actions, bool in_port_flag)
 {
-	int ncpu = fp_nr_cpus(), err = 0;
-	struct fp_flow_stats *zero;
+	char err[FP_ODP_ERR_LEN];
 	struct fp_flow flow = {};
-	__u32 idx;
+	int ret;
 
-	if (n_acts > FP_MAX_ACTIONS)
-		return -E2BIG;
-	idx = h->next_stats_idx++ % FP_MAX_FLOWS;
-	zero = calloc(ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
-	/* The slot is zero before the flow can hit, so deltas start at 0. */
-	if (bpf_map_update_elem(h->dp.map_fd[FP_MAP_FLOW_STATS], &idx, zero,
-				BPF_ANY))
-		err = -errno;
-	free(zero);
-	if (err)
-		return err;
-	flow.n_actions = n_acts;
-	flow.stats_idx = idx;
-	memcpy(flow.actions, acts, n_acts * sizeof(*acts));
-	if (bpf_map_update_elem(h->dp.map_fd[FP_MAP_FLOW_TABLE], key, &flow,
-				BPF_ANY))
-		return -errno;
-	return idx;
-}
-
-int fp_h_flow_put_pkt(struct fp_h *h, const struct fp_h_pkt *pkt,
-		      __u32 in_port, const char *actions)
-{
-	struct fp_action acts[FP_MAX_ACTIONS];
-	struct fp_flow_key key;
-	__u32 n;
-	int err;
-
-	err = fp_h_parse_actions(actions, acts, &n);
-	if (err)
-		return err;
-	fp_h_key_of(pkt->data, pkt->len, in_port, &key);
-	return fp_h_flow_put(h, &key, acts, n);
+	/* Without the key, odp cannot tell that an output names the input
+	 * port, so it leaves FP_OUTPUT_F_IN_PORT off. */
+	if (fp_odp_actions_parse(actions, in_port_flag ? key : NULL, &flow,
+				 err, sizeof(err))) {
+		fp_test_report(false, "flow actions", "'%s': %s", actions, err);
+		return -EINVAL;
+	}
+	ret = fp_flow_put(&h->dp, key, &flow, FP_FLOW_CREATE);
+	if (ret)
+		fp_test_report(false, "flow install", "%s", strerror(-ret));
+	return ret;
 }
 
 int fp_h_flow_del(struct fp_h *h, const struct fp_flow_key *key)
 {
-	if (bpf_map_delete_elem(h->dp.map_fd[FP_MAP_FLOW_TABLE], key))
-		return -errno;
-	return 0;
+	return fp_flow_del(&h->dp, key, NULL);
 }
 
-int fp_h_flow_stats(struct fp_h *h, __u32 idx, struct fp_flow_stats *st)
+int fp_h_flow_stats(struct fp_h *h, const struct fp_flow_key *key,
+		    struct fp_flow_stats *st)
 {
-	int i, ncpu = fp_nr_cpus(), err = 0;
-	struct fp_flow_stats *v = calloc(ncpu, sizeof(*v));
-
-	if (!v)
-		return -ENOMEM;
 	memset(st, 0, sizeof(*st));
-	if (bpf_map_lookup_elem(h->dp.map_fd[FP_MAP_FLOW_STATS], &idx, v)) {
-		err = -errno;
-		goto out;
-	}
-	for (i = 0; i < ncpu; i++) {
-		st->packets += v[i].packets;
-		st->bytes += v[i].bytes;
-		st->tcp_flags |= v[i].tcp_flags;
-		if (v[i].used_ns > st->used_ns)
-			st->used_ns = v[i].used_ns;
-	}
-out:
-	free(v);
-	return err;
+	return fp_flow_get(&h->dp, key, NULL, st);
+}
+
+void fp_h_key_print(const char *what, const struct fp_flow_key *key)
+{
+	char buf[FP_ODP_KEY_STRLEN];
+
+	fp_odp_key_format(key, buf, sizeof(buf));
+	printf("  %s: %s\n", what, buf);
 }
 
 int fp_h_snap(struct fp_h *h, struct fp_h_snap *s)
@@ -669,33 +615,34 @@ static void fp_h_save_actual(const struct fp_h_case *c,
 struct fp_h_installed {
 	int n;
 	struct fp_flow_key key[FP_H_MAX_FLOWS];
-	int stats_idx[FP_H_MAX_FLOWS];
 };
 
 static bool fp_h_install(struct fp_h *h, const struct fp_h_case *c,
 			 const struct fp_h_pcap *in, struct fp_h_installed *ins)
 {
-	char label[256];
 	int i;
 
 	memset(ins, 0, sizeof(*ins));
 	for (i = 0; i < FP_H_MAX_FLOWS && c->flows[i].actions; i++) {
 		const struct fp_h_flow *f = &c->flows[i];
 		__u32 in_port = f->in_port ? f->in_port : c->in_port;
-		int idx = -EINVAL;
+		struct fp_flow_key *key = &ins->key[ins->n];
 
-		if (f->key_pkt >= 0 && f->key_pkt < in->n)
-			idx = fp_h_flow_put_pkt(h, &in->pkt[f->key_pkt],
-						in_port, f->actions);
-		if (idx < 0) {
-			snprintf(label, sizeof(label), "%s: flow %d", c->desc,
-				 i);
-			return fp_test_report(false, label, "install: %s",
-					      strerror(-idx));
+		if (f->match) {
+			if (fp_h_key_parse(f->match, key))
+				return false;
+		} else if (f->key_pkt >= 0 && f->key_pkt < in->n) {
+			fp_h_key_of(in->pkt[f->key_pkt].data,
+				    in->pkt[f->key_pkt].len, in_port, key);
+		} else {
+			return fp_test_report(false, c->desc,
+					      "flow %d: no packet %d", i,
+					      f->key_pkt);
 		}
-		fp_h_key_of(in->pkt[f->key_pkt].data, in->pkt[f->key_pkt].len,
-			    in_port, &ins->key[i]);
-		ins->stats_idx[i] = idx;
+		if (fp_h_flow_add(h, key, f->actions, !f->no_in_port_flag)) {
+			printf("  in case '%s', flow %d\n", c->desc, i);
+			return false;
+		}
 		ins->n++;
 	}
 	return true;
@@ -783,8 +730,7 @@ static bool fp_h_check_packet(struct fp_h *h, const struct fp_h_case *c,
 		struct fp_flow_stats st;
 		long long dp, db, xp = i == e->flow, xb = xp ? pkt->len : 0;
 
-		if (fp_h_flow_stats(h, ins->stats_idx[i], &st))
-			memset(&st, 0, sizeof(st));
+		fp_h_flow_stats(h, &ins->key[i], &st);
 		dp = (long long)(st.packets - fs0[i].packets);
 		db = (long long)(st.bytes - fs0[i].bytes);
 		snprintf(label, sizeof(label), "%s: flow %d stats", pfx, i);
@@ -810,7 +756,7 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 	struct fp_h_installed ins = {};
 	struct fp_h_result *res = NULL;
 	struct fp_h_snap s0, s1;
-	bool ok = false, bytes_ok = true;
+	bool ok = false, bytes_ok = true, pkt_ok, keys_shown = false;
 	const struct fp_h_port *port;
 	char label[256], pfx[200];
 	int i, j, ifindex, err;
@@ -846,8 +792,7 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 
 		snprintf(pfx, sizeof(pfx), "%s: pkt %d", c->desc, i);
 		for (j = 0; j < ins.n; j++)
-			if (fp_h_flow_stats(h, ins.stats_idx[j], &fs0[j]))
-				memset(&fs0[j], 0, sizeof(fs0[j]));
+			fp_h_flow_stats(h, &ins.key[j], &fs0[j]);
 		fp_h_upcalls_clear(&h->up);
 		err = fp_h_snap(h, &s0);
 		if (!err)
@@ -867,8 +812,22 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 			memcpy(actual[i].data, res->data, res->len);
 			actual[i].len = res->len;
 		}
-		ok &= fp_h_check_packet(h, c, pfx, &in.pkt[i], &exp->pkt[i],
-					res, &s0, &s1, &ins, fs0);
+		pkt_ok = fp_h_check_packet(h, c, pfx, &in.pkt[i],
+					   &exp->pkt[i], res, &s0, &s1, &ins,
+					   fs0);
+		if (!pkt_ok && !keys_shown) {
+			/* A wrong hit or miss is nearly always a key that
+			 * differs: show both sides. */
+			struct fp_flow_key k;
+
+			fp_h_key_of(in.pkt[i].data, in.pkt[i].len,
+				    c->in_dev ? FP_PORT_NONE : c->in_port, &k);
+			fp_h_key_print("packet key (userspace parser)", &k);
+			for (j = 0; j < ins.n; j++)
+				fp_h_key_print("flow key", &ins.key[j]);
+			keys_shown = true;
+		}
+		ok &= pkt_ok;
 		if (c->expect.bytes && (res->len != exp->pkt[i].len ||
 					memcmp(res->data, exp->pkt[i].data,
 					       res->len)))

@@ -71,7 +71,6 @@ struct fp_h {
 	int parser_fd; /* the pinned parser: where every packet enters */
 	int n_ports;
 	struct fp_h_port port[FP_H_MAX_PORTS]; /* port[i] is port number i+1 */
-	__u32 next_stats_idx; /* flow_stats slots handed out by fp_h_flow_put */
 	/* Read from init on: a miss with no reader would be counted
 	 * upcalls_lost instead of upcalls. */
 	struct fp_h_upcalls up;
@@ -134,20 +133,24 @@ struct fp_h_result {
 int fp_h_test_run(int prog_fd, int ifindex, const void *pkt, __u32 len,
 		  const __u32 *cb, struct fp_h_result *res);
 
+/* ovs-dpctl flow key text into @key; a FAIL line with odp's message if
+ * it does not parse. */
+int fp_h_key_parse(const char *match, struct fp_flow_key *key);
 /*
- * Flows. The key is the one the userspace parser gives @pkt arriving on
- * @in_port: exactly what the BPF parser must produce for a hit.
- * @actions is in ovs-dpctl action syntax: "2", "2,3", "drop".
- * Returns the flow's flow_stats slot (>= 0), or -errno.
+ * Install a flow (lib/flow_table.h) with ovs-dpctl @actions: "2", "2,3",
+ * "drop". With @in_port_flag, an output to the key's in_port carries
+ * FP_OUTPUT_F_IN_PORT, as odp gives any flow that names it; without, the
+ * action lacks it, as if the slow path had not asked for reflection.
+ * 0, or -errno after a FAIL line.
  */
-int fp_h_flow_put_pkt(struct fp_h *h, const struct fp_h_pkt *pkt,
-		      __u32 in_port, const char *actions);
-/* Same with a key and an action list given directly. */
-int fp_h_flow_put(struct fp_h *h, const struct fp_flow_key *key,
-		  const struct fp_action *acts, __u32 n_acts);
+int fp_h_flow_add(struct fp_h *h, const struct fp_flow_key *key,
+		  const char *actions, bool in_port_flag);
 int fp_h_flow_del(struct fp_h *h, const struct fp_flow_key *key);
-/* Sum over CPUs of flow_stats[@idx]. */
-int fp_h_flow_stats(struct fp_h *h, __u32 idx, struct fp_flow_stats *st);
+/* The stats of the flow at @key, summed over CPUs. */
+int fp_h_flow_stats(struct fp_h *h, const struct fp_flow_key *key,
+		    struct fp_flow_stats *st);
+/* "  @what: <key in ovs-dpctl syntax>", for a failing test's log. */
+void fp_h_key_print(const char *what, const struct fp_flow_key *key);
 
 /* Everything a packet may move, read before and after it. */
 struct fp_h_snap {
@@ -185,8 +188,10 @@ void fp_h_upcalls_close(struct fp_h_upcalls *u);
  */
 struct fp_h_flow {
 	const char *actions; /* ovs-dpctl actions; NULL ends the list */
-	int key_pkt; /* key: the parser's key of this packet of the pcap, */
+	const char *match; /* ovs-dpctl key; NULL: the key the userspace */
+	int key_pkt; /* parser gives this packet of the pcap */
 	__u32 in_port; /* arriving on this port (0: the case's in_port) */
+	bool no_in_port_flag; /* see fp_h_flow_add() */
 };
 
 struct fp_h_count {
