@@ -36,6 +36,12 @@
 #include "log.h"
 #include "port.h"
 
+/* GCC says so under -fsanitize=address (make SAN=1). */
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#define FP_H_SANITIZED 1
+#endif
+
 extern char **environ;
 
 /* The datapath the exit handlers must unload; one per process. */
@@ -172,6 +178,16 @@ int fp_h_init(struct fp_h *h, int n_ports)
 	atexit(fp_h_on_exit);
 	signal(SIGINT, fp_h_on_signal);
 	signal(SIGTERM, fp_h_on_signal);
+	signal(SIGHUP, fp_h_on_signal);
+	signal(SIGABRT, fp_h_on_signal);
+	/* A crash must not leave the datapath pinned either. The sanitizers
+	 * own SIGSEGV and report from it; they call this on their way out. */
+#ifdef FP_H_SANITIZED
+	__sanitizer_set_death_callback(fp_h_on_exit);
+#else
+	signal(SIGSEGV, fp_h_on_signal);
+	signal(SIGBUS, fp_h_on_signal);
+#endif
 	/* A previous process with this pid died without cleaning up. */
 	if (!fp_dp_path(dir, sizeof(dir), h->dp_name, NULL) &&
 	    !access(dir, F_OK))
@@ -558,6 +574,68 @@ int fp_h_upcalls_collect(struct fp_h_upcalls *u, int want, int timeout_ms,
 	/* Whatever is already there, even with no wait at all. */
 	perf_buffer__consume(u->pb);
 	return u->n;
+}
+
+/* Long enough for a record to show up, short enough for a test. */
+#define FP_H_UPCALL_WAIT_MS 1000
+/* How long a second, surplus record is given to show up. */
+#define FP_H_UPCALL_SETTLE_MS 100
+
+bool fp_h_check_upcall(struct fp_h *h, const char *what,
+		       const struct fp_h_pkt *pkt, __u32 in_port,
+		       __u32 reason)
+{
+	const struct fp_h_upcall *up = &h->up.rec[0];
+	struct fp_flow_key key;
+	char label[256];
+	bool ok = true;
+	int n;
+
+	n = fp_h_upcalls_collect(&h->up, 1, FP_H_UPCALL_WAIT_MS,
+				 FP_H_UPCALL_SETTLE_MS);
+	snprintf(label, sizeof(label), "%s: exactly one upcall", what);
+	if (!fp_test_report(n == 1 && !h->up.lost, label,
+			    "%d records, %llu lost", n, h->up.lost) ||
+	    n < 1)
+		return false;
+
+	snprintf(label, sizeof(label), "%s: upcall reason", what);
+	ok &= ASSERT_EQ(up->hdr.reason, reason, label);
+	snprintf(label, sizeof(label), "%s: upcall in_port", what);
+	ok &= ASSERT_EQ(up->hdr.in_port, in_port, label);
+	snprintf(label, sizeof(label), "%s: upcall pkt_len", what);
+	ok &= ASSERT_EQ(up->hdr.pkt_len, pkt->len, label);
+	snprintf(label, sizeof(label), "%s: upcall cap_len", what);
+	ok &= ASSERT_EQ(up->hdr.cap_len, pkt->len, label);
+	/* The header, the packet, then at most the padding that keeps a
+	 * perf sample 8-byte aligned (its u32 size included). */
+	snprintf(label, sizeof(label), "%s: upcall sample size", what);
+	ok &= fp_test_report(up->sample_size >= sizeof(up->hdr) + pkt->len &&
+				     up->sample_size <
+					     sizeof(up->hdr) + pkt->len + 8,
+			     label,
+			     "%u bytes for a %zu-byte header and %u packet bytes",
+			     up->sample_size, sizeof(up->hdr), pkt->len);
+
+	/* The key the slow path would install must be the one the same
+	 * parser, built for userspace, gives these bytes. */
+	fp_h_key_of(pkt->data, pkt->len, in_port, &key);
+	snprintf(label, sizeof(label), "%s: upcall key", what);
+	if (!ASSERT_BYTES(&up->hdr.key, sizeof(up->hdr.key), &key,
+			  sizeof(key), label)) {
+		fp_h_key_print("upcall key", &up->hdr.key);
+		fp_h_key_print("userspace parser", &key);
+		ok = false;
+	}
+	snprintf(label, sizeof(label), "%s: upcall packet bytes", what);
+	if (up->pkt)
+		ok &= ASSERT_BYTES(up->pkt, up->hdr.cap_len, pkt->data,
+				   pkt->len, label);
+	else
+		ok &= fp_test_report(false, label,
+				     "sample holds %u bytes, cap_len %u",
+				     up->sample_size, up->hdr.cap_len);
+	return ok;
 }
 
 void fp_h_upcalls_clear(struct fp_h_upcalls *u)

@@ -177,6 +177,14 @@ long long fp_h_tx_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
  */
 int fp_h_upcalls_collect(struct fp_h_upcalls *u, int want, int timeout_ms,
 			 int settle_ms);
+/*
+ * Wait for the upcall of @pkt, which arrived on @in_port, and check that
+ * it is the only one: @reason, in_port, lengths, the key the userspace
+ * parser gives the bytes, and the bytes. One PASS/FAIL line per check.
+ */
+bool fp_h_check_upcall(struct fp_h *h, const char *what,
+		       const struct fp_h_pkt *pkt, __u32 in_port,
+		       __u32 reason);
 /* Forget the records held (keep reading). */
 void fp_h_upcalls_clear(struct fp_h_upcalls *u);
 void fp_h_upcalls_close(struct fp_h_upcalls *u);
