@@ -6,10 +6,10 @@
  * It keys a packet exactly as Open vSwitch's flow_extract() (lib/flow.c,
  * OVS 3.1) does, malformed and truncated packets included: where OVS gives
  * up on a header, the key holds what OVS had keyed by then, and nothing is
- * guessed. What it cannot follow within its bounds (headers past
- * FP_PARSE_HDR_MAX bytes, more than FP_IPV6_EXT_MAX extension headers or
- * FP_ND_OPT_MAX ND options) it reports as FP_PARSE_INCOMPLETE instead of
- * keying something OVS would not.
+ * guessed. It reads only the first FP_PARSE_HDR_MAX bytes (its loops over
+ * IPv6 extension headers and ND options are bounded by what fits there);
+ * a packet whose key needs a byte past them is FP_PARSE_INCOMPLETE rather
+ * than keyed as OVS would not key it.
  *
  * Not keyed (no field in struct fp_flow_key): NSH, the ND reserved word
  * and option type. Keyed but not printed by OVS: the IGMP group.

@@ -10,6 +10,14 @@
 #include "flow_key.h"
 #include "byteorder.h"
 
+#ifdef __bpf__
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+#else
+#include <stddef.h>
+#endif
+
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
