@@ -28,13 +28,15 @@ veth_pair() {
 capture_start() {
 	local ns=$1 dev=$2 file=$3 pid i
 	rm -f "$file" "$file.log"
-	nsx "$ns" tcpdump -n -i "$dev" -Q in -U --immediate-mode -B 8192 \
-		-w "$file" 2>"$file.log" &
+	# nsenter, not nsx: $! must be tcpdump itself (nsenter execs it), not
+	# a subshell that would not pass the signal on.
+	nsenter --net="/run/netns/$ns" tcpdump -n -i "$dev" -Q in -U \
+		--immediate-mode -B 8192 -w "$file" 2>"$file.log" &
 	pid=$!
 	echo "$pid" >"$file.pid"
 	at_exit "kill $pid"
 	for ((i = 0; i < 100; i++)); do
-		grep -q 'listening on' "$file.log" && return 0
+		grep -qs 'listening on' "$file.log" && return 0
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -85,11 +87,12 @@ stat_counter() {
 	fp stats --dp "$FP_DP" | awk -v n="$1" '$1 == n { print $2 }'
 }
 
-# flow_counter FLOW packets|bytes: the counter of the dumped flow whose
-# line starts with FLOW's key as 'flow dump' prints it.
+# flow_counter FLOW packets|bytes: the counter of the dumped flow whose key
+# is FLOW (as 'flow dump' prints it, possibly after other attributes such
+# as recirc_id(0)).
 flow_counter() {
 	fp flow dump --dp "$FP_DP" | awk -v k="$1" -v f="$2" '
-		index($0, k ", ") == 1 {
+		(i = index($0, k ", ")) == 1 || (i > 1 && substr($0, i - 1, 1) == ",") {
 			n = split($0, parts, ", ")
 			for (i = 1; i <= n; i++)
 				if (index(parts[i], f ":") == 1)
