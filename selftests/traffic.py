@@ -3,9 +3,10 @@
 """Packets for the end-to-end shell tests and the demo.
 
   traffic.py udp OUT.pcap --count N --src-mac M --dst-mac M --src-ip A
-             --dst-ip A --sport P --dport P [--ttl T] [--payload BYTES]
+             --dst-ip A --sport P --dport P [--ttl T] [--payload BYTES] [--vary]
       Writes N IPv4/UDP frames that differ only in a sequence number in
-      their payload (so every frame is unique), checksums filled in.
+      their payload (so every frame is unique), checksums filled in; with
+      --vary, frame i has i % 64 more bytes of payload.
   traffic.py send IFACE PCAP [--rate PPS]
       Sends every frame of PCAP, byte for byte, on IFACE (AF_PACKET), paced
       to at most PPS frames a second. Prints the number sent.
@@ -80,7 +81,8 @@ def cmd_udp(a):
     frames = []
     for seq in range(a.count):
         payload = struct.pack("!I", seq) + b"flowpath-selftest"
-        payload += bytes(max(0, a.payload - len(payload)))
+        size = a.payload + (seq % 64 if a.vary else 0)
+        payload += bytes(max(0, size - len(payload)))
         pkt = (
             Ether(src=a.src_mac, dst=a.dst_mac)
             / IP(src=a.src_ip, dst=a.dst_ip, ttl=a.ttl, tos=0, flags=0, id=seq & 0xFFFF)
@@ -184,6 +186,7 @@ def main():
     u.add_argument("--dport", type=int, required=True)
     u.add_argument("--ttl", type=int, default=64)
     u.add_argument("--payload", type=int, default=32, help="payload bytes")
+    u.add_argument("--vary", action="store_true", help="frame i: i %% 64 more bytes")
     s = sub.add_parser("send")
     s.add_argument("iface")
     s.add_argument("pcap")
