@@ -167,8 +167,8 @@ static void put_vlans(struct fp_line *l, const struct fp_flow_key *key)
 		const char *n = i ? "1" : "";
 
 		if (tci & FP_VLAN_CFI)
-			put(l, "dl_vlan%s=%u,dl_vlan_pcp%s=%u,", n, tci & 0x0fff,
-			    n, tci >> 13);
+			put(l, "dl_vlan%s=%u,dl_vlan_pcp%s=%u,", n,
+			    tci & 0x0fff, n, tci >> 13);
 		else
 			put(l, "vlan_tci%s=0x%04x,", n, tci);
 		if (!tci)

@@ -71,9 +71,9 @@ struct bpf_engine {
 	void *values;
 };
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: flowpath parse-pcap [--engine bpf|user] [--object FILE] FILE\n"
 		"  --engine bpf   run each packet through the BPF parser stage (default)\n"
 		"  --engine user  use the userspace build of the same parser\n"
@@ -118,7 +118,8 @@ static int bpf_engine_open(struct bpf_engine *e, const char *path)
 	memset(e, 0, sizeof(*e));
 	e->cpu = pin_cpu();
 	if (e->cpu < 0) {
-		fp_err("parse-pcap: cannot pin to a CPU: %s", strerror(-e->cpu));
+		fp_err("parse-pcap: cannot pin to a CPU: %s",
+		       strerror(-e->cpu));
 		return e->cpu;
 	}
 	if (!st) {
@@ -126,7 +127,8 @@ static int bpf_engine_open(struct bpf_engine *e, const char *path)
 		return -ENOENT;
 	}
 	/* Both print what went wrong. */
-	e->obj = path ? fp_object_open_private(path) : fp_stage_open_private(st);
+	e->obj = path ? fp_object_open_private(path) :
+			fp_stage_open_private(st);
 	if (!e->obj)
 		return -ENOENT;
 	err = bpf_object__load(e->obj);
@@ -279,11 +281,11 @@ int cmd_parse_pcap(int argc, char **argv)
 				return 1;
 			}
 		} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			usage();
+			usage(stdout);
 			return 0;
 		} else if (arg[0] == '-' && arg[1]) {
 			fp_err("parse-pcap: unknown option '%s'", arg);
-			usage();
+			usage(stderr);
 			return 1;
 		} else if (file) {
 			fp_err("parse-pcap: one file at a time ('%s' and '%s')",
@@ -295,7 +297,7 @@ int cmd_parse_pcap(int argc, char **argv)
 	}
 	if (!file) {
 		fp_err("parse-pcap: no pcap file given");
-		usage();
+		usage(stderr);
 		return 1;
 	}
 	if (object && engine != ENGINE_BPF) {

@@ -9,7 +9,9 @@
  * combination of the headers before it: hundreds of thousands of
  * instructions. A global function is checked once, on its own, for any
  * argument values, so each stage below is checked once for every offset
- * it may start at (it bounds the offset itself before reading).
+ * it may start at (it bounds the offset itself before reading). The parser
+ * stage then verifies in about 14K instructions with clang-14 or clang-19
+ * on Linux 6.18 (`make verifier-report`); inline, about 380K.
  *
  * Include from exactly one .bpf.c per object: it defines global functions.
  */

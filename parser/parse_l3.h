@@ -33,7 +33,8 @@ static __always_inline int fp_parse_arp(struct fp_cursor *c,
 	if (!p)
 		return FP_PARSE_INCOMPLETE;
 	/* hrd = Ethernet, pro = IPv4, hln = 6, pln = 4 */
-	if (fp_ld16(p) != fp_htons(1) || fp_ld16(p + 2) != fp_htons(FP_ETH_P_IP) ||
+	if (fp_ld16(p) != fp_htons(1) ||
+	    fp_ld16(p + 2) != fp_htons(FP_ETH_P_IP) ||
 	    fp_ld16(p + 4) != fp_htons(0x0604))
 		return FP_PARSE_OK;
 	key->nw.ipv4.src = fp_ld32(p + 14);

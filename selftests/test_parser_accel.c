@@ -122,8 +122,9 @@ int main(void)
 		static const __u8 frame[60] = { [12] = 0x08, [13] = 0x00 };
 		struct fp_flow_key key;
 
-		ASSERT_EQ(parse(frame, sizeof(frame), fp_htons(0x9100), 0, &key),
-			  FP_PARSE_INCOMPLETE, "non-VLAN accel TPID");
+		int r = parse(frame, sizeof(frame), fp_htons(0x9100), 0, &key);
+
+		ASSERT_EQ(r, FP_PARSE_INCOMPLETE, "non-VLAN accel TPID");
 	}
 
 	pcap_close(p);
