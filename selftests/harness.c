@@ -462,6 +462,38 @@ void fp_h_key_print(const char *what, const struct fp_flow_key *key)
 	printf("  %s: %s\n", what, buf);
 }
 
+/* Device tx counters from /proc/net/dev, which, unlike /sys/class/net
+ * (mounted in the host's namespace), lists this namespace's devices. */
+static int fp_h_read_wire(struct fp_h *h, struct fp_h_snap *s)
+{
+	unsigned long long v[16];
+	char line[512], name[IF_NAMESIZE + 1];
+	FILE *f = fopen("/proc/net/dev", "r");
+	int i, found = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon || sscanf(line, " %16[^:]", name) != 1)
+			continue;
+		/* rx: bytes packets errs drop fifo frame compressed
+		 * multicast, then tx: bytes packets ... */
+		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9]) != 10)
+			continue;
+		for (i = 0; i < h->n_ports; i++)
+			if (!strcmp(name, h->port[i].dev)) {
+				s->wire_tx[h->port[i].no] = v[9];
+				found++;
+			}
+	}
+	fclose(f);
+	return found == h->n_ports ? 0 : -ENODEV;
+}
+
 int fp_h_snap(struct fp_h *h, struct fp_h_snap *s)
 {
 	int i, err;
@@ -471,6 +503,8 @@ int fp_h_snap(struct fp_h *h, struct fp_h_snap *s)
 	for (i = 0; !err && i < h->n_ports; i++)
 		err = fp_port_stats_sum(&h->dp, h->port[i].no,
 					&s->port[h->port[i].no]);
+	if (!err)
+		err = fp_h_read_wire(h, s);
 	return err;
 }
 
@@ -499,6 +533,14 @@ long long fp_h_tx_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
 	if (no > FP_H_MAX_PORTS)
 		return 0;
 	return (long long)(b->port[no].tx_packets - a->port[no].tx_packets);
+}
+
+long long fp_h_wire_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
+			  __u32 no)
+{
+	if (no > FP_H_MAX_PORTS)
+		return 0;
+	return (long long)(b->wire_tx[no] - a->wire_tx[no]);
 }
 
 static void fp_h_on_sample(void *ctx, int cpu, void *data, __u32 size)
@@ -729,11 +771,11 @@ static bool fp_h_install(struct fp_h *h, const struct fp_h_case *c,
 const char *fp_h_verdict_name(int v)
 {
 	switch (v) {
-	case FP_H_TC_OK:
+	case TC_ACT_OK:
 		return "TC_ACT_OK";
-	case FP_H_TC_SHOT:
+	case TC_ACT_SHOT:
 		return "TC_ACT_SHOT";
-	case FP_H_TC_REDIRECT:
+	case TC_ACT_REDIRECT:
 		return "TC_ACT_REDIRECT";
 	default:
 		return "?";
@@ -755,7 +797,7 @@ static bool fp_h_check_packet(struct fp_h *h, const struct fp_h_case *c,
 	char label[256], msg[512] = "";
 	size_t off = 0;
 	bool ok = true;
-	int i, j;
+	int i, j, last;
 
 	snprintf(label, sizeof(label), "%s: verdict", pfx);
 	ok &= fp_test_report(res->retval == (__u32)e->verdict, label,
@@ -776,6 +818,27 @@ static bool fp_h_check_packet(struct fp_h *h, const struct fp_h_case *c,
 					off ? ", " : "", no, d, n);
 	}
 	snprintf(label, sizeof(label), "%s: output ports", pfx);
+	ok &= fp_test_report(!off, label, "%s", msg);
+
+	/* Every copy but a redirected last one was cloned, and so really
+	 * left its device. */
+	for (last = 0; last < FP_H_MAX_OUT && e->out[last]; last++)
+		;
+	off = 0;
+	msg[0] = '\0';
+	for (i = 0; i < h->n_ports; i++) {
+		__u32 no = h->port[i].no;
+		long long n = 0, d = fp_h_wire_delta(s0, s1, no);
+
+		for (j = 0; j < last; j++)
+			n += e->out[j] == no &&
+			     !(j == last - 1 && e->verdict == TC_ACT_REDIRECT);
+		if (d != n && off < sizeof(msg))
+			off += snprintf(msg + off, sizeof(msg) - off,
+					"%s%s sent %+lld (expected %+lld)",
+					off ? ", " : "", h->port[i].dev, d, n);
+	}
+	snprintf(label, sizeof(label), "%s: clones on the wire", pfx);
 	ok &= fp_test_report(!off, label, "%s", msg);
 
 	/* Received on the arrival port, if it is one; nowhere else. */

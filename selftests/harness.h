@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h> /* TC_ACT_*: the verdicts */
 
 #include "dp.h"
 #include "flow_key.h"
@@ -38,11 +39,7 @@ struct perf_buffer;
 #define FP_H_MAX_CNT 6 /* counters a case expects to move */
 #define FP_H_PKT_MAX 2048 /* largest test packet */
 
-/* TC verdicts, as the stages return them (progs/common.bpf.h). */
-#define FP_H_TC_OK 0
-#define FP_H_TC_SHOT 2
-#define FP_H_TC_REDIRECT 7
-
+/* "TC_ACT_SHOT" for 2, ... */
 const char *fp_h_verdict_name(int verdict);
 
 /* Upcalls read from the datapath's perf buffer. */
@@ -156,6 +153,9 @@ void fp_h_key_print(const char *what, const struct fp_flow_key *key);
 struct fp_h_snap {
 	unsigned long long cnt[FP_CNT_MAX];
 	struct fp_port_stats port[FP_H_MAX_PORTS + 1]; /* by port number */
+	/* What each port's device really transmitted (/proc/net/dev): the
+	 * clones. test_run does not transmit what the program redirects. */
+	unsigned long long wire_tx[FP_H_MAX_PORTS + 1];
 };
 
 int fp_h_snap(struct fp_h *h, struct fp_h_snap *s);
@@ -166,9 +166,12 @@ int fp_h_snap(struct fp_h *h, struct fp_h_snap *s);
  */
 bool fp_h_check_counters(const struct fp_h_snap *a, const struct fp_h_snap *b,
 			 const long long *want, const char *label);
-/* Tx packets of port @no between @a and @b. */
+/* Tx packets of port @no between @a and @b: as port_stats counts them,
+ * and as its device put them on the wire. */
 long long fp_h_tx_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
 			__u32 no);
+long long fp_h_wire_delta(const struct fp_h_snap *a, const struct fp_h_snap *b,
+			  __u32 no);
 
 /*
  * Poll until @want records have arrived or @timeout_ms has passed, then
@@ -196,8 +199,8 @@ void fp_h_upcalls_close(struct fp_h_upcalls *u);
  */
 struct fp_h_flow {
 	const char *actions; /* ovs-dpctl actions; NULL ends the list */
-	const char *match; /* ovs-dpctl key; NULL: the key the userspace */
-	int key_pkt; /* parser gives this packet of the pcap */
+	const char *match; /* ovs-dpctl key, or NULL: the key that the */
+	int key_pkt; /* userspace parser gives this packet of the pcap */
 	__u32 in_port; /* arriving on this port (0: the case's in_port) */
 	bool no_in_port_flag; /* see fp_h_flow_add() */
 };
@@ -207,9 +210,12 @@ struct fp_h_count {
 	int delta; /* per packet; 0 ends the list */
 };
 
+/* What each packet of a case must do. */
 struct fp_h_expect {
-	int verdict; /* FP_H_TC_* */
-	__u32 out[FP_H_MAX_OUT]; /* ports sent a copy to; 0 ends the list */
+	int verdict; /* TC_ACT_* */
+	/* Ports sent a copy to, in action order; 0 ends the list. With
+	 * TC_ACT_REDIRECT the last is the redirect, the others clones. */
+	__u32 out[FP_H_MAX_OUT];
 	int flow; /* index in flows[] that accounts the packet, -1 none */
 	struct fp_h_count cnt[FP_H_MAX_CNT]; /* the only counters that move */
 	bool bytes; /* compare the output bytes (a packet that leaves) */

@@ -47,7 +47,7 @@
 	{                                                               \
 		.desc = name " hit", .pcap = file, .in_port = 1,        \
 		.flows = { { .actions = "2", .match = key } },          \
-		.expect = { FP_H_TC_REDIRECT, OUT(2), 0, CNT(C(HIT, 1)), \
+		.expect = { TC_ACT_REDIRECT, OUT(2), 0, CNT(C(HIT, 1)), \
 			    true },                                     \
 	}
 
@@ -62,14 +62,14 @@ static const struct fp_h_case hit_cases[] = {
 		.desc = "IPv4/UDP to two ports", .pcap = "dp_ipv4_udp.pcap",
 		.in_port = 1,
 		.flows = { { .actions = "2,3", .match = KEY_IPV4_UDP } },
-		.expect = { FP_H_TC_REDIRECT, OUT(2, 3), 0, CNT(C(HIT, 1)),
+		.expect = { TC_ACT_REDIRECT, OUT(2, 3), 0, CNT(C(HIT, 1)),
 			    true },
 	},
 	{
 		/* Copies to every other port, one of them twice. */
 		.desc = "ARP flooded", .pcap = "dp_arp.pcap", .in_port = 1,
 		.flows = { { .actions = "2,3,2", .match = KEY_ARP } },
-		.expect = { FP_H_TC_REDIRECT, OUT(2, 3, 2), 0,
+		.expect = { TC_ACT_REDIRECT, OUT(2, 3, 2), 0,
 			    CNT(C(HIT, 1)), true },
 	},
 	{
@@ -77,7 +77,7 @@ static const struct fp_h_case hit_cases[] = {
 		.desc = "in_port selects the flow", .pcap = "dp_ipv6_udp.pcap",
 		.in_port = 1,
 		.flows = { { .actions = "3", .in_port = 2 }, FLOW("2") },
-		.expect = { FP_H_TC_REDIRECT, OUT(2), 1, CNT(C(HIT, 1)),
+		.expect = { TC_ACT_REDIRECT, OUT(2), 1, CNT(C(HIT, 1)),
 			    true },
 	},
 	{
@@ -86,7 +86,7 @@ static const struct fp_h_case hit_cases[] = {
 		.pcap = "dp_ipv6_udp.pcap", .in_port = 2,
 		.flows = { { .actions = "3", .in_port = 2 },
 			   { .actions = "1", .in_port = 1 } },
-		.expect = { FP_H_TC_REDIRECT, OUT(3), 0, CNT(C(HIT, 1)),
+		.expect = { TC_ACT_REDIRECT, OUT(3), 0, CNT(C(HIT, 1)),
 			    true },
 	},
 	{
@@ -94,7 +94,7 @@ static const struct fp_h_case hit_cases[] = {
 		.desc = "output to the input port, asked for",
 		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
 		.flows = { { .actions = "1", .match = KEY_IPV4_UDP } },
-		.expect = { FP_H_TC_REDIRECT, OUT(1), 0, CNT(C(HIT, 1)),
+		.expect = { TC_ACT_REDIRECT, OUT(1), 0, CNT(C(HIT, 1)),
 			    true },
 	},
 };
@@ -103,7 +103,7 @@ static const struct fp_h_case miss_drop_cases[] = {
 	{
 		.desc = "miss, default verdict", .pcap = "dp_ipv4_udp.pcap",
 		.in_port = 1,
-		.expect = { FP_H_TC_SHOT, OUT(0), -1,
+		.expect = { TC_ACT_SHOT, OUT(0), -1,
 			    CNT(C(MISS, 1), C(UPCALL, 1), C(MISS_DROP, 1)) },
 	},
 	{
@@ -114,7 +114,7 @@ static const struct fp_h_case miss_drop_cases[] = {
 			     .match = "recirc_id(0),in_port(1)," ETH
 				      ",eth_type(0x0800)," IPV4("17")
 				      ",udp(src=1234,dst=54)" } },
-		.expect = { FP_H_TC_SHOT, OUT(0), -1,
+		.expect = { TC_ACT_SHOT, OUT(0), -1,
 			    CNT(C(MISS, 1), C(UPCALL, 1), C(MISS_DROP, 1)) },
 	},
 	{
@@ -122,20 +122,20 @@ static const struct fp_h_case miss_drop_cases[] = {
 		.desc = "miss, flow of another in_port",
 		.pcap = "dp_arp.pcap", .in_port = 1,
 		.flows = { { .actions = "2", .in_port = 3 } },
-		.expect = { FP_H_TC_SHOT, OUT(0), -1,
+		.expect = { TC_ACT_SHOT, OUT(0), -1,
 			    CNT(C(MISS, 1), C(UPCALL, 1), C(MISS_DROP, 1)) },
 	},
 	{
 		.desc = "drop flow", .pcap = "dp_ipv4_tcp.pcap", .in_port = 1,
 		.flows = { { .actions = "drop", .match = KEY_IPV4_TCP } },
-		.expect = { FP_H_TC_SHOT, OUT(0), 0,
+		.expect = { TC_ACT_SHOT, OUT(0), 0,
 			    CNT(C(HIT, 1), C(DROP_ACTION, 1)) },
 	},
 	{
 		.desc = "output to a port that does not exist",
 		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
 		.flows = { FLOW("9") },
-		.expect = { FP_H_TC_SHOT, OUT(0), 0,
+		.expect = { TC_ACT_SHOT, OUT(0), 0,
 			    CNT(C(HIT, 1), C(OUTPUT_NO_PORT, 1)) },
 	},
 	{
@@ -143,7 +143,7 @@ static const struct fp_h_case miss_drop_cases[] = {
 		.desc = "missing port, then port 2",
 		.pcap = "dp_vlan_udp.pcap", .in_port = 1,
 		.flows = { FLOW("9,2") },
-		.expect = { FP_H_TC_REDIRECT, OUT(2), 0,
+		.expect = { TC_ACT_REDIRECT, OUT(2), 0,
 			    CNT(C(HIT, 1), C(OUTPUT_NO_PORT, 1)), true },
 	},
 	{
@@ -152,21 +152,21 @@ static const struct fp_h_case miss_drop_cases[] = {
 		.desc = "output to the input port, not asked for",
 		.pcap = "dp_arp.pcap", .in_port = 1,
 		.flows = { { .actions = "1", .no_in_port_flag = true } },
-		.expect = { FP_H_TC_SHOT, OUT(0), 0,
+		.expect = { TC_ACT_SHOT, OUT(0), 0,
 			    CNT(C(HIT, 1), C(OUTPUT_IN_PORT, 1)) },
 	},
 	{
 		.desc = "input port not asked for, then port 3",
 		.pcap = "dp_ipv6_udp.pcap", .in_port = 1,
 		.flows = { { .actions = "1,3", .no_in_port_flag = true } },
-		.expect = { FP_H_TC_REDIRECT, OUT(3), 0,
+		.expect = { TC_ACT_REDIRECT, OUT(3), 0,
 			    CNT(C(HIT, 1), C(OUTPUT_IN_PORT, 1)), true },
 	},
 	{
 		/* A device that is not a port is the kernel stack's. */
 		.desc = "device that is not a port",
 		.pcap = "dp_ipv4_udp.pcap", .in_dev = "fpt1p",
-		.expect = { FP_H_TC_OK, OUT(0), -1, CNT(C(NO_PORT, 1)),
+		.expect = { TC_ACT_OK, OUT(0), -1, CNT(C(NO_PORT, 1)),
 			    true },
 	},
 };
@@ -174,7 +174,7 @@ static const struct fp_h_case miss_drop_cases[] = {
 static const struct fp_h_case miss_pass_case = {
 	.desc = "miss, miss_verdict pass", .pcap = "dp_ipv6_udp.pcap",
 	.in_port = 2,
-	.expect = { FP_H_TC_OK, OUT(0), -1, CNT(C(MISS, 1), C(UPCALL, 1)),
+	.expect = { TC_ACT_OK, OUT(0), -1, CNT(C(MISS, 1), C(UPCALL, 1)),
 		    true },
 };
 
@@ -182,7 +182,7 @@ static const struct fp_h_case miss_pass_case = {
 static const struct fp_h_case out_of_range_case = {
 	.desc = "output to a port number out of range",
 	.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
-	.expect = { FP_H_TC_SHOT, OUT(0), -1,
+	.expect = { TC_ACT_SHOT, OUT(0), -1,
 		    CNT(C(HIT, 1), C(OUTPUT_NO_PORT, 1)) },
 };
 

@@ -93,8 +93,9 @@ static void burner_unload(struct fp_h *h, struct burner *b)
 }
 
 /* "2,3,4,2,3,..." : @k outputs spread over ports 2..N_PORTS; @per_port
- * gets how many copies each port must send. */
-static void spread_actions(char *buf, size_t len, int k, long long *per_port)
+ * gets how many copies each port must send. Returns the last one's port,
+ * which gets the packet itself. */
+static int spread_actions(char *buf, size_t len, int k, long long *per_port)
 {
 	size_t off = 0;
 	int i;
@@ -108,6 +109,7 @@ static void spread_actions(char *buf, size_t len, int k, long long *per_port)
 				port);
 		per_port[port]++;
 	}
+	return 2 + (k - 1) % (N_PORTS - 1);
 }
 
 struct run {
@@ -144,28 +146,38 @@ static void check_verdict(const char *what, const struct run *r, int want)
 		       r->res.retval, fp_h_verdict_name(want));
 }
 
-/* Every port sent exactly @per_port[port] copies. */
+/*
+ * Every port sent exactly @per_port[port] copies (port_stats), and all of
+ * them but the one redirected to @redirect_port (0: none) were clones that
+ * really left the device: proof that every action ran.
+ */
 static void check_tx(struct fp_h *h, const char *what, const struct run *r,
-		     const long long *per_port)
+		     const long long *per_port, int redirect_port)
 {
 	char label[256], msg[512] = "";
-	long long sum = 0, want = 0;
+	long long sum = 0, want = 0, wire = 0, want_wire = 0;
 	size_t off = 0;
 	int i;
 
 	for (i = 1; i <= h->n_ports; i++) {
 		long long d = fp_h_tx_delta(&r->s0, &r->s1, i);
+		long long w = fp_h_wire_delta(&r->s0, &r->s1, i);
+		long long ww = per_port[i] - (i == redirect_port);
 
 		sum += d;
 		want += per_port[i];
-		if (d != per_port[i] && off < sizeof(msg))
+		wire += w;
+		want_wire += ww;
+		if ((d != per_port[i] || w != ww) && off < sizeof(msg))
 			off += snprintf(msg + off, sizeof(msg) - off,
-					"%sport %d sent %lld (expected %lld)",
-					off ? ", " : "", i, d, per_port[i]);
+					"%sport %d sent %lld, %lld on the wire (expected %lld, %lld)",
+					off ? ", " : "", i, d, w, per_port[i],
+					ww);
 	}
-	snprintf(label, sizeof(label), "%s: %lld copies sent", what, want);
-	fp_test_report(!off && sum == want, label, "%s; %lld in all", msg,
-		       sum);
+	snprintf(label, sizeof(label), "%s: %lld copies sent, %lld clones",
+		 what, want, want_wire);
+	fp_test_report(!off && sum == want && wire == want_wire, label,
+		       "%s; %lld and %lld in all", msg, sum, wire);
 }
 
 /* No record on the perf buffer, not even late. */
@@ -200,17 +212,18 @@ static void test_32_actions(struct fp_h *h, const struct fp_h_pkt *pkt)
 	struct fp_flow_stats st;
 	struct fp_flow_key key;
 	char acts[256];
+	int last;
 
 	if (!r)
 		return;
-	spread_actions(acts, sizeof(acts), FP_MAX_ACTIONS, per_port);
+	last = spread_actions(acts, sizeof(acts), FP_MAX_ACTIONS, per_port);
 	fp_h_key_of(pkt->data, pkt->len, IN_PORT, &key);
 	if (fp_h_flow_add(h, &key, acts, true))
 		goto out;
 	if (!run_one(h, what, h->parser_fd, pkt, NULL, r))
 		goto del;
-	check_verdict(what, r, FP_H_TC_REDIRECT);
-	check_tx(h, what, r, per_port);
+	check_verdict(what, r, TC_ACT_REDIRECT);
+	check_tx(h, what, r, per_port, last);
 	/* hit, and nothing else: no tail_call_failed, no budget. */
 	want[FP_CNT_HIT] = 1;
 	fp_h_check_counters(&r->s0, &r->s1, want, "32 outputs: counters");
@@ -242,10 +255,11 @@ static void test_budget_edge(struct fp_h *h, const struct burner *b,
 	__u32 cb[5] = { [FPT_CB_TARGET] = n };
 	struct fp_flow_key key;
 	char acts[256], what[128], label[256];
+	int last;
 
 	if (!r)
 		return;
-	spread_actions(acts, sizeof(acts), k, per_port);
+	last = spread_actions(acts, sizeof(acts), k, per_port);
 	fp_h_key_of(pkt->data, pkt->len, IN_PORT, &key);
 	if (fp_h_flow_add(h, &key, acts, true))
 		goto out;
@@ -253,8 +267,8 @@ static void test_budget_edge(struct fp_h *h, const struct burner *b,
 	snprintf(what, sizeof(what), "%u burned + recirc + lookup + %d actions",
 		 n, k);
 	if (run_one(h, what, b->fd, pkt, cb, r)) {
-		check_verdict(what, r, FP_H_TC_REDIRECT);
-		check_tx(h, what, r, per_port);
+		check_verdict(what, r, TC_ACT_REDIRECT);
+		check_tx(h, what, r, per_port, last);
 		want[FP_CNT_HIT] = 1;
 		snprintf(label, sizeof(label), "%s: counters", what);
 		fp_h_check_counters(&r->s0, &r->s1, want, label);
@@ -269,8 +283,8 @@ static void test_budget_edge(struct fp_h *h, const struct burner *b,
 		 "%u burned + recirc + lookup + %d actions (one too many)", n,
 		 k);
 	if (run_one(h, what, b->fd, pkt, cb, r)) {
-		check_verdict(what, r, FP_H_TC_SHOT);
-		check_tx(h, what, r, none);
+		check_verdict(what, r, TC_ACT_SHOT);
+		check_tx(h, what, r, none, 0);
 		want[FP_CNT_TAIL_CALL_BUDGET] = 1;
 		want[FP_CNT_UPCALL] = 1;
 		snprintf(label, sizeof(label), "%s: counters", what);
@@ -301,7 +315,7 @@ static void test_exhausted(struct fp_h *h, const struct burner *b,
 		return;
 	what = "lookup at depth 33, miss";
 	if (run_one(h, what, b->fd, pkt, cb, r)) {
-		check_verdict(what, r, FP_H_TC_SHOT);
+		check_verdict(what, r, TC_ACT_SHOT);
 		want[FP_CNT_MISS] = 1;
 		want[FP_CNT_BUDGET_DROP] = 1;
 		fp_h_check_counters(&r->s0, &r->s1, want,
@@ -313,8 +327,8 @@ static void test_exhausted(struct fp_h *h, const struct burner *b,
 	what = "lookup at depth 33, 1-action flow";
 	if (!fp_h_flow_add(h, &key, "2", true)) {
 		if (run_one(h, what, b->fd, pkt, cb, r)) {
-			check_verdict(what, r, FP_H_TC_SHOT);
-			check_tx(h, what, r, per_port);
+			check_verdict(what, r, TC_ACT_SHOT);
+			check_tx(h, what, r, per_port, 0);
 			memset(want, 0, sizeof(want));
 			want[FP_CNT_HIT] = 1;
 			want[FP_CNT_TAIL_CALL_BUDGET] = 1;
@@ -329,7 +343,7 @@ static void test_exhausted(struct fp_h *h, const struct burner *b,
 	cb[FPT_CB_TARGET] = FP_TAIL_CALL_LIMIT - 1;
 	what = "recirc at depth 33";
 	if (run_one(h, what, b->fd, pkt, cb, r)) {
-		check_verdict(what, r, FP_H_TC_SHOT);
+		check_verdict(what, r, TC_ACT_SHOT);
 		memset(want, 0, sizeof(want));
 		want[FP_CNT_TAIL_CALL_FAILED] = 1;
 		fp_h_check_counters(&r->s0, &r->s1, want,

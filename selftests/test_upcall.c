@@ -79,7 +79,7 @@ static void test_miss(struct fp_h *h)
 			snprintf(what, sizeof(what), "miss %s pkt %d port %u",
 				 pcaps[i], j, port);
 			check_upcall(h, what, &pc.pkt[j], port, FP_UPCALL_MISS,
-				     FP_H_TC_SHOT, cnt);
+				     TC_ACT_SHOT, cnt);
 		}
 		fp_h_pcap_free(&pc);
 	}
@@ -114,7 +114,7 @@ static void test_slow_path_flow(struct fp_h *h)
 		ret = fp_flow_put(&h->dp, &key, &flow, FP_FLOW_CREATE);
 	if (ASSERT_OK(ret, "slow path: install")) {
 		check_upcall(h, "slow-path flow", &pc.pkt[1], 2,
-			     FP_UPCALL_SLOW_PATH, FP_H_TC_SHOT, cnt);
+			     FP_UPCALL_SLOW_PATH, TC_ACT_SHOT, cnt);
 		fp_h_flow_stats(h, &key, &st);
 		ASSERT_EQ(st.packets, 1, "slow-path flow: flow stats");
 		fp_h_flow_del(h, &key);
