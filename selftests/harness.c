@@ -111,8 +111,9 @@ static int fp_h_make_ports(struct fp_h *h, int n)
 		if (!err)
 			err = fp_h_cmd("ip", "link", "set", peer, "up");
 		if (err) {
-			fp_test_report(false, "harness: veth", "ip link %s/%s: %s",
-				       p->dev, peer, strerror(-err));
+			fp_test_report(false, "harness: veth",
+				       "ip link %s/%s: %s", p->dev, peer,
+				       strerror(-err));
 			return err;
 		}
 		p->ifindex = if_nametoindex(p->dev);
@@ -165,8 +166,8 @@ int fp_h_init(struct fp_h *h, int n_ports)
 
 	if (unshare(CLONE_NEWNET)) {
 		err = -errno;
-		fp_test_report(false, "harness: netns", "unshare(CLONE_NEWNET): %s",
-			       strerror(-err));
+		fp_test_report(false, "harness: netns",
+			       "unshare(CLONE_NEWNET): %s", strerror(-err));
 		return err;
 	}
 	err = fp_h_make_ports(h, n_ports);
@@ -976,7 +977,8 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 
 		/* What the counter says went up must really be on the perf
 		 * buffer, once. */
-		ups = (long long)(s1.cnt[FP_CNT_UPCALL] - s0.cnt[FP_CNT_UPCALL]);
+		ups = (long long)(s1.cnt[FP_CNT_UPCALL] -
+				  s0.cnt[FP_CNT_UPCALL]);
 		fp_h_upcalls_collect(&h->up, (int)ups, 1000, ups ? 20 : 0);
 		snprintf(label, sizeof(label), "%s: upcall records", pfx);
 		ok &= ASSERT_EQ(h->up.n, ups, label);

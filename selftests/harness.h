@@ -224,7 +224,7 @@ struct fp_h_expect {
 struct fp_h_case {
 	const char *desc;
 	const char *pcap;
-	const char *expect_pcap; /* the expected output; NULL: @pcap unchanged */
+	const char *expect_pcap; /* expected output; NULL: @pcap unchanged */
 	__u32 in_port; /* the packets arrive on this port's device */
 	const char *in_dev; /* or on this device, which need not be a port */
 	struct fp_h_flow flows[FP_H_MAX_FLOWS + 1];

@@ -33,8 +33,9 @@ static void check_upcall(struct fp_h *h, const char *what,
 	fp_h_upcalls_clear(&h->up);
 	err = fp_h_snap(h, &s0);
 	if (!err)
-		err = fp_h_test_run(h->parser_fd, fp_h_port(h, in_port)->ifindex,
-				    pkt->data, pkt->len, NULL, res);
+		err = fp_h_test_run(h->parser_fd,
+				    fp_h_port(h, in_port)->ifindex, pkt->data,
+				    pkt->len, NULL, res);
 	if (!err)
 		err = fp_h_snap(h, &s1);
 	if (err) {
