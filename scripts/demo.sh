@@ -43,7 +43,7 @@ netns() {
 	nsenter --net="/run/netns/$ns" "$@"
 }
 fp() { netns "$SW" "$FLOWPATH" "$@"; }
-if [ -t 1 ]; then bold=$'\033[1m' norm=$'\033[0m'; else bold= norm=; fi
+if [ -t 1 ]; then bold=$'\033[1m' norm=$'\033[0m'; else bold='' norm=''; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$norm"; }
 say() { printf '   %s\n' "$*"; }
 run() { # show a command, then run it
@@ -88,10 +88,9 @@ ip -n "$H1" link set eth0 address $MAC1
 ip -n "$H2" link set eth0 address $MAC2
 ip -n "$H1" addr add $IP1/24 dev eth0
 ip -n "$H2" addr add $IP2/24 dev eth0
-for l in "$SW p1" "$SW p2" "$H1 eth0" "$H2 eth0"; do
-	set -- $l
-	ip -n "$1" link set "$2" up
-done
+ip -n "$SW" link set p1 up && ip -n "$SW" link set p2 up &&
+	ip -n "$H1" link set eth0 up && ip -n "$H2" link set eth0 up ||
+	die "cannot bring the links up"
 say "$H1: eth0 $IP1/24 $MAC1  <-- veth -->  $SW: p1"
 say "$H2: eth0 $IP2/24 $MAC2  <-- veth -->  $SW: p2"
 say "The switch namespace has no bridge and no IP: only flowpath forwards."

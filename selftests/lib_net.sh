@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Topology, capture and counter helpers for the end-to-end shell tests.
 # Source after lib.sh. Packets are built and compared by traffic.py.
 

@@ -222,6 +222,6 @@ check_eq "refused load kept the old map" \
 	"$bad_id"
 
 check "unload" fp unload --dp "$FP_DP"
-check_eq "unload removed the pins" "$(ls -A "$PIN" 2>&1 | grep -v 'No such')" ""
+check "unload removed the pins" test ! -e "$PIN"
 
 finish
