@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <linux/magic.h>
 
 #include "dp.h"
+#include "stages.h"
 #include "log.h"
 #include "dp_config.h"
 #include "flow_key.h"
@@ -138,6 +140,107 @@ static int fp_dp_check_config(struct fp_dp *dp)
 	return 0;
 }
 
+int fp_map_check(const char *dp_name, const char *path, int fd,
+		 const struct bpf_map *def)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	const char *what = NULL;
+	unsigned int have = 0, want = 0;
+	int err;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = -errno;
+		fp_err("datapath %s: %s is not a BPF map: %s", dp_name, path,
+		       strerror(-err));
+		return err;
+	}
+	if (info.type != bpf_map__type(def)) {
+		what = "type", have = info.type, want = bpf_map__type(def);
+	} else if (info.key_size != bpf_map__key_size(def)) {
+		what = "key size", have = info.key_size;
+		want = bpf_map__key_size(def);
+	} else if (info.value_size != bpf_map__value_size(def)) {
+		what = "value size", have = info.value_size;
+		want = bpf_map__value_size(def);
+	} else if (bpf_map__max_entries(def) &&
+		   info.max_entries != bpf_map__max_entries(def)) {
+		what = "max entries", have = info.max_entries;
+		want = bpf_map__max_entries(def);
+	} else if (info.map_flags != bpf_map__map_flags(def)) {
+		what = "flags", have = info.map_flags;
+		want = bpf_map__map_flags(def);
+	}
+	if (!what)
+		return 0;
+	fp_err("datapath %s: pinned map %s has %s %u, this flowpath needs %u: it was made by an incompatible build; run 'flowpath unload --dp %s' first",
+	       dp_name, path, what, have, want, dp_name);
+	return -EPROTO;
+}
+
+/* Every pinned map against the declarations this build's stages were
+ * compiled with (maps/maps.bpf.h, as embedded in the parser object), so
+ * no command reads or writes a map of another layout. */
+static int fp_dp_check_maps(struct fp_dp *dp)
+{
+	struct bpf_object *obj = fp_stage_open_private(fp_stage_find("parser"));
+	char path[PATH_MAX + 64];
+	struct bpf_map *map;
+	int i, err = 0;
+
+	if (!obj)
+		return -ENOENT;
+	bpf_object__for_each_map(map, obj) {
+		for (i = 0; i < FP_MAP_COUNT; i++)
+			if (!strcmp(fp_map_names[i], bpf_map__name(map)))
+				break;
+		if (i == FP_MAP_COUNT)
+			continue;
+		fp_dp_path(path, sizeof(path), dp->name, fp_map_names[i]);
+		err = fp_map_check(dp->name, path, dp->map_fd[i], map);
+		if (err)
+			break;
+	}
+	bpf_object__close(obj);
+	return err;
+}
+
+int fp_netns_cookie(__u64 *cookie)
+{
+	socklen_t len = sizeof(*cookie);
+	int fd, err = 0;
+
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int fp_dp_check_netns(struct fp_dp *dp, const char *what)
+{
+	struct fp_dp_config cfg;
+	__u32 zero = 0;
+	__u64 here;
+	int err;
+
+	if (bpf_map_lookup_elem(dp->map_fd[FP_MAP_DP_CONFIG], &zero, &cfg))
+		return -errno;
+	err = fp_netns_cookie(&here);
+	if (err) {
+		fp_err("cannot tell this network namespace: %s",
+		       strerror(-err));
+		return err;
+	}
+	if (here == cfg.netns_cookie)
+		return 0;
+	fp_err("%s: datapath %s was loaded in another network namespace, where its ports are: run this there (nsenter --net=/run/netns/NAME flowpath ...)",
+	       what, dp->name);
+	return -EXDEV;
+}
+
 int fp_dp_open(struct fp_dp *dp, const char *name)
 {
 	char path[PATH_MAX];
@@ -174,6 +277,8 @@ int fp_dp_open(struct fp_dp *dp, const char *name)
 		}
 	}
 	err = fp_dp_check_config(dp);
+	if (!err)
+		err = fp_dp_check_maps(dp);
 	if (err)
 		goto fail;
 	return 0;

@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <stddef.h>
 
+#include <linux/types.h>
+
 #define FP_BPFFS_DEFAULT "/sys/fs/bpf"
 #define FP_DP_DEFAULT "fp0"
 #define FP_DP_NAME_MAX 32
@@ -56,6 +58,22 @@ int fp_dp_open(struct fp_dp *dp, const char *name);
 void fp_dp_close(struct fp_dp *dp);
 /* Serialise writers of one datapath (flock on its directory). */
 int fp_dp_lock(struct fp_dp *dp);
+
+struct bpf_map;
+/*
+ * Does the map @fd (pinned at @path of datapath @dp_name) have the shape
+ * this build's @def declares? If not, says what differs; -EPROTO.
+ */
+int fp_map_check(const char *dp_name, const char *path, int fd,
+		 const struct bpf_map *def);
+
+/* Cookie of the calling thread's network namespace. */
+int fp_netns_cookie(__u64 *cookie);
+/*
+ * 0 if the caller is in @dp's network namespace, where its ports are;
+ * otherwise says so, naming @what the caller wanted to do, and -EXDEV.
+ */
+int fp_dp_check_netns(struct fp_dp *dp, const char *what);
 
 /* Number of possible CPUs, the value count of per-CPU maps. */
 int fp_nr_cpus(void);

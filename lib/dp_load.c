@@ -64,51 +64,19 @@ static void fp_note_existing_maps(struct fp_loading *ld)
 			!access(path, F_OK);
 }
 
-/* A pinned map from an older or newer build must match what this build's
- * programs expect, or they would misread it; libbpf refuses such a pin
- * too, but without naming what differs. */
+/* A pin left by an incompatible build is refused before anything loads:
+ * libbpf would refuse it too, but without naming what differs. */
 static int fp_check_pinned_map(struct fp_loading *ld, struct bpf_map *map)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
 	char path[PATH_MAX + 64];
-	const char *what = NULL;
-	unsigned int have = 0, want = 0;
-	int fd, err = 0;
+	int fd, err;
 
 	if (fp_dp_path(path, sizeof(path), ld->name, bpf_map__name(map)))
 		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return 0; /* not pinned yet: this load creates it */
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
-		fp_err("datapath %s: %s is not a BPF map: %s", ld->name, path,
-		       strerror(-err));
-		goto out;
-	}
-	if (info.type != bpf_map__type(map)) {
-		what = "type", have = info.type, want = bpf_map__type(map);
-	} else if (info.key_size != bpf_map__key_size(map)) {
-		what = "key size", have = info.key_size;
-		want = bpf_map__key_size(map);
-	} else if (info.value_size != bpf_map__value_size(map)) {
-		what = "value size", have = info.value_size;
-		want = bpf_map__value_size(map);
-	} else if (bpf_map__max_entries(map) &&
-		   info.max_entries != bpf_map__max_entries(map)) {
-		what = "max entries", have = info.max_entries;
-		want = bpf_map__max_entries(map);
-	} else if (info.map_flags != bpf_map__map_flags(map)) {
-		what = "flags", have = info.map_flags;
-		want = bpf_map__map_flags(map);
-	}
-	if (what) {
-		fp_err("datapath %s: pinned map %s has %s %u, this flowpath needs %u: it was made by an incompatible build; run 'flowpath unload --dp %s' first",
-		       ld->name, path, what, have, want, ld->name);
-		err = -EPROTO;
-	}
-out:
+	err = fp_map_check(ld->name, path, fd, map);
 	close(fd);
 	return err;
 }
@@ -200,6 +168,12 @@ static int fp_write_config(int fd, const struct fp_load_opts *opts,
 	cfg.abi_version = FP_ABI_VERSION;
 	cfg.key_size = sizeof(struct fp_flow_key);
 	cfg.flow_size = sizeof(struct fp_flow);
+	if (!upgrade) {
+		int err = fp_netns_cookie(&cfg.netns_cookie);
+
+		if (err)
+			return err;
+	}
 	if (opts->miss_verdict >= 0)
 		cfg.miss_verdict = opts->miss_verdict;
 	else if (!upgrade)
@@ -325,7 +299,12 @@ int fp_dp_load(const char *name, const struct fp_load_opts *opts,
 		err = fp_dp_open(&dp, name);
 		if (err)
 			goto fail;
+		/* The upgrade moves every port's filter: from here it would
+		 * reach the devices of whatever namespace this is. */
+		err = fp_dp_check_netns(&dp, "load");
 		fp_dp_close(&dp);
+		if (err)
+			goto fail;
 	}
 	snprintf(path, sizeof(path), "%s/progs", ld.dir);
 	err = fp_mkdir(path, &ld.created_progs_dir);
@@ -424,12 +403,13 @@ static int fp_remove_dir(const char *path)
 	return ret;
 }
 
-int fp_dp_unload(const char *name)
+int fp_dp_unload(const char *name, bool force)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 300];
 	struct fp_port port;
 	struct fp_dp dp;
 	int err, ret = 0, lock_fd;
+	bool detach = true;
 	__u32 no;
 
 	err = fp_dp_name_check(name);
@@ -455,10 +435,24 @@ int fp_dp_unload(const char *name)
 	 * datapath whose maps cannot be opened still has its pins removed. */
 	memset(&dp, 0, sizeof(dp));
 	dp.lock_fd = -1;
+	dp.map_fd[FP_MAP_PORTS] = -1;
 	snprintf(dp.name, sizeof(dp.name), "%s", name);
+	snprintf(path, sizeof(path), "%s/dp_config", dir);
+	dp.map_fd[FP_MAP_DP_CONFIG] = bpf_obj_get(path);
+	if (dp.map_fd[FP_MAP_DP_CONFIG] >= 0) {
+		err = fp_dp_check_netns(&dp, "unload");
+		close(dp.map_fd[FP_MAP_DP_CONFIG]);
+		if (err && !force) {
+			fp_err("unload: or use --force to remove its pins without detaching it from its ports");
+			close(lock_fd);
+			return err;
+		}
+		if (err)
+			detach = false;
+	}
 	snprintf(path, sizeof(path), "%s/ports", dir);
 	dp.map_fd[FP_MAP_PORTS] = bpf_obj_get(path);
-	if (dp.map_fd[FP_MAP_PORTS] >= 0) {
+	if (detach && dp.map_fd[FP_MAP_PORTS] >= 0) {
 		for (no = 1; no < FP_MAX_PORTS; no++) {
 			if (fp_port_get(&dp, no, &port) || !port.ifindex ||
 			    !(port.flags & FP_PORT_F_ATTACHED))
@@ -472,8 +466,9 @@ int fp_dp_unload(const char *name)
 					 port.flags & FP_PORT_F_OWN_QDISC))
 				ret = -EBUSY;
 		}
-		close(dp.map_fd[FP_MAP_PORTS]);
 	}
+	if (dp.map_fd[FP_MAP_PORTS] >= 0)
+		close(dp.map_fd[FP_MAP_PORTS]);
 
 	snprintf(path, sizeof(path), "%s/progs", dir);
 	err = fp_remove_dir(path);

@@ -18,7 +18,11 @@ struct fp_load_opts {
 int fp_dp_load(const char *name, const struct fp_load_opts *opts,
 	       bool *upgraded);
 
-/* Detach from every port, remove every pin. */
-int fp_dp_unload(const char *name);
+/*
+ * Detach from every port, remove every pin. From another network namespace
+ * than the datapath's it refuses, unless @force: then the pins go and the
+ * filters stay until their devices or qdiscs are removed.
+ */
+int fp_dp_unload(const char *name, bool force);
 
 #endif

@@ -81,7 +81,9 @@ int fp_port_add(struct fp_dp *dp, const char *dev, __u32 no, bool attach,
 		fp_err("port add: device name '%s' is too long", dev);
 		return -EINVAL;
 	}
-	err = fp_dp_lock(dp);
+	err = fp_dp_check_netns(dp, "port add");
+	if (!err)
+		err = fp_dp_lock(dp);
 	if (err)
 		return err;
 	if (!bpf_map_lookup_elem(dp->map_fd[FP_MAP_PORT_BY_IFINDEX], &ifindex,
@@ -166,7 +168,9 @@ int fp_port_del(struct fp_dp *dp, __u32 no)
 	struct fp_port port, empty = {};
 	int err;
 
-	err = fp_dp_lock(dp);
+	err = fp_dp_check_netns(dp, "port del");
+	if (!err)
+		err = fp_dp_lock(dp);
 	if (err)
 		return err;
 	err = fp_port_get(dp, no, &port);

@@ -61,10 +61,12 @@ int cmd_unload(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dp", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *name = FP_DP_DEFAULT;
+	bool force = false;
 	int c;
 
 	optind = 0;
@@ -73,8 +75,11 @@ int cmd_unload(int argc, char **argv)
 		case 'd':
 			name = optarg;
 			break;
+		case 'f':
+			force = true;
+			break;
 		case 'h':
-			printf("usage: flowpath unload [--dp NAME]\n");
+			printf("usage: flowpath unload [--dp NAME] [--force]\n");
 			return 0;
 		default:
 			return 1;
@@ -84,5 +89,5 @@ int cmd_unload(int argc, char **argv)
 		fp_err("unload: unexpected argument '%s'", argv[optind]);
 		return 1;
 	}
-	return fp_dp_unload(name) ? 1 : 0;
+	return fp_dp_unload(name, force) ? 1 : 0;
 }

@@ -14,7 +14,7 @@ struct fp_cmd {
 
 static const struct fp_cmd cmds[] = {
 	{ "load", cmd_load, "load [--dp NAME] [--miss drop|pass]" },
-	{ "unload", cmd_unload, "unload [--dp NAME]" },
+	{ "unload", cmd_unload, "unload [--dp NAME] [--force]" },
 	{ "port", cmd_port,
 	  "port add DEV [--port N] [--no-attach] [--dp NAME] | port del DEV|N [--dp NAME] | port show [--dp NAME]" },
 	{ "flow", cmd_flow,

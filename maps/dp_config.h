@@ -22,6 +22,9 @@ struct fp_dp_config {
 	__u32 flow_size; /* sizeof(struct fp_flow) */
 	__u32 miss_verdict; /* enum fp_miss_verdict */
 	__u32 pad;
+	/* The network namespace the datapath was loaded in: port ifindexes
+	 * mean something only there (SO_NETNS_COOKIE). */
+	__u64 netns_cookie;
 };
 
 #endif

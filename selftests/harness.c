@@ -192,7 +192,7 @@ int fp_h_init(struct fp_h *h, int n_ports)
 	/* A previous process with this pid died without cleaning up. */
 	if (!fp_dp_path(dir, sizeof(dir), h->dp_name, NULL) &&
 	    !access(dir, F_OK))
-		fp_dp_unload(h->dp_name);
+		fp_dp_unload(h->dp_name, false);
 
 	err = fp_dp_load(h->dp_name, &opts, &upgraded);
 	if (!err)
@@ -222,7 +222,7 @@ void fp_h_fini(struct fp_h *h)
 	fp_dp_close(&h->dp);
 	if (h->dp_name[0] && !fp_dp_path(dir, sizeof(dir), h->dp_name, NULL) &&
 	    !access(dir, F_OK))
-		fp_dp_unload(h->dp_name);
+		fp_dp_unload(h->dp_name, false);
 	h->dp_name[0] = '\0';
 	if (fp_h_active == h)
 		fp_h_active = NULL;
