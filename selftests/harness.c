@@ -189,10 +189,11 @@ int fp_h_init(struct fp_h *h, int n_ports)
 	signal(SIGSEGV, fp_h_on_signal);
 	signal(SIGBUS, fp_h_on_signal);
 #endif
-	/* A previous process with this pid died without cleaning up. */
+	/* A previous process with this pid died without cleaning up; its
+	 * namespace, and the devices, went with it: only pins are left. */
 	if (!fp_dp_path(dir, sizeof(dir), h->dp_name, NULL) &&
 	    !access(dir, F_OK))
-		fp_dp_unload(h->dp_name, false);
+		fp_dp_unload(h->dp_name, true);
 
 	err = fp_dp_load(h->dp_name, &opts, &upgraded);
 	if (!err)
