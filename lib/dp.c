@@ -309,6 +309,14 @@ int fp_dp_lock(struct fp_dp *dp)
 	return 0;
 }
 
+void fp_dp_unlock(struct fp_dp *dp)
+{
+	/* Closing the descriptor drops the flock; the next lock reopens. */
+	if (dp->lock_fd >= 0)
+		close(dp->lock_fd);
+	dp->lock_fd = -1;
+}
+
 int fp_nr_cpus(void)
 {
 	return libbpf_num_possible_cpus();

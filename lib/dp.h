@@ -56,8 +56,10 @@ int fp_dp_path(char *buf, size_t len, const char *name, const char *leaf);
  */
 int fp_dp_open(struct fp_dp *dp, const char *name);
 void fp_dp_close(struct fp_dp *dp);
-/* Serialise writers of one datapath (flock on its directory). */
+/* Serialise writers of one datapath (flock on its directory). It lasts until
+ * fp_dp_unlock() or fp_dp_close(). */
 int fp_dp_lock(struct fp_dp *dp);
+void fp_dp_unlock(struct fp_dp *dp);
 
 struct bpf_map;
 /*
