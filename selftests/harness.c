@@ -136,13 +136,11 @@ static int fp_h_open_parser(struct fp_h *h)
 
 static int fp_h_upcalls_open(struct fp_h *h, struct fp_h_upcalls *u);
 
-/* lib's writers (port add) take the datapath's flock and keep it until
- * fp_dp_close(); let it go, or a later load (reload, unload) blocks. */
+/* lib's writers (port add, flow put) take the datapath's flock and keep
+ * it; let it go after each, or a later load (reload, unload) blocks. */
 static void fp_h_unlock(struct fp_h *h)
 {
-	if (h->dp.lock_fd >= 0)
-		close(h->dp.lock_fd);
-	h->dp.lock_fd = -1;
+	fp_dp_unlock(&h->dp);
 }
 
 int fp_h_init(struct fp_h *h, int n_ports)
@@ -439,6 +437,7 @@ int fp_h_flow_add(struct fp_h *h, const struct fp_flow_key *key,
 		return -EINVAL;
 	}
 	ret = fp_flow_put(&h->dp, key, &flow, FP_FLOW_CREATE);
+	fp_h_unlock(h);
 	if (ret)
 		fp_test_report(false, "flow install", "%s", strerror(-ret));
 	return ret;
@@ -446,7 +445,10 @@ int fp_h_flow_add(struct fp_h *h, const struct fp_flow_key *key,
 
 int fp_h_flow_del(struct fp_h *h, const struct fp_flow_key *key)
 {
-	return fp_flow_del(&h->dp, key, NULL);
+	int ret = fp_flow_del(&h->dp, key, NULL);
+
+	fp_h_unlock(h);
+	return ret;
 }
 
 int fp_h_flow_stats(struct fp_h *h, const struct fp_flow_key *key,
