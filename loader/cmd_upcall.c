@@ -55,18 +55,25 @@ static void hex(const char *tag, const void *p, size_t n)
 
 static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 {
-	const struct fp_upcall *up = data;
+	struct fp_upcall up;
 
 	(void)ctx;
-	if (size < sizeof(*up) || size - sizeof(*up) < up->cap_len) {
+	/* Perf samples are only 4-byte aligned: copy the header out. */
+	if (size < sizeof(up)) {
 		printf("upcall: cpu %d: short sample (%u bytes)\n", cpu, size);
 		return;
 	}
+	memcpy(&up, data, sizeof(up));
+	if (size - sizeof(up) < up.cap_len) {
+		printf("upcall: cpu %d: sample of %u bytes cannot hold %u packet bytes\n",
+		       cpu, size, up.cap_len);
+		return;
+	}
 	printf("upcall: reason=%s in_port=%u len=%u cap_len=%u cpu=%d\n",
-	       reason_name(up->reason), up->in_port, up->pkt_len, up->cap_len,
+	       reason_name(up.reason), up.in_port, up.pkt_len, up.cap_len,
 	       cpu);
-	hex("key", &up->key, sizeof(up->key));
-	hex("packet", up + 1, up->cap_len);
+	hex("key", &up.key, sizeof(up.key));
+	hex("packet", (const char *)data + sizeof(up), up.cap_len);
 	fflush(stdout);
 	if (want && ++seen >= want)
 		stop = 1;
