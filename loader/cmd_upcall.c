@@ -17,6 +17,7 @@
 #include "cmds.h"
 #include "dp.h"
 #include "log.h"
+#include "odp.h"
 #include "upcall.h"
 
 static volatile sig_atomic_t stop;
@@ -55,6 +56,7 @@ static void hex(const char *tag, const void *p, size_t n)
 
 static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 {
+	static char keybuf[FP_ODP_KEY_STRLEN];
 	struct fp_upcall up;
 
 	(void)ctx;
@@ -72,7 +74,10 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 	printf("upcall: reason=%s in_port=%u len=%u cap_len=%u cpu=%d\n",
 	       reason_name(up.reason), up.in_port, up.pkt_len, up.cap_len,
 	       cpu);
-	hex("key", &up.key, sizeof(up.key));
+	if (fp_odp_key_format(&up.key, keybuf, sizeof(keybuf)) < (int)sizeof(keybuf))
+		printf("  key: %s\n", keybuf);
+	else
+		hex("key", &up.key, sizeof(up.key));
 	hex("packet", (const char *)data + sizeof(up), up.cap_len);
 	fflush(stdout);
 	if (want && ++seen >= want)
