@@ -224,7 +224,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b"nobody expects this", (sys.argv[1], 9))
 ' $IP2
 wait "$up_pid"
-grep -E '^(watching|upcall:)' "$tmp/upcall" | sed 's/^/     /'
+grep -E '^(watching|upcall:|  key:)' "$tmp/upcall" | sed 's/^/     /'
 
 step "10. Datapath counters"
 run fp stats --dp "$DP"
