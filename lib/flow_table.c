@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The flow table and the flows' stats slots, on a datapath's pinned maps. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,47 +125,79 @@ static int mark_used(const struct fp_flow_key *key, const struct fp_flow *flow,
 	return 0;
 }
 
-/*
- * The lowest slot no installed flow uses. Finding it reads every flow:
- * nothing else records which slots are taken, so nothing can go stale when
- * a writer dies half-way. Caller holds the lock.
- */
-static int stats_alloc(struct fp_dp *dp, __u32 *idx)
+static void slot_set(struct fp_flow_writer *w, __u32 idx, bool used)
 {
-	__u64 *used = calloc(FP_MAX_FLOWS / 64, sizeof(*used));
-	int err;
-	__u32 i;
-
-	if (!used) {
-		fp_err("out of memory");
-		return -ENOMEM;
+	if (!w->used || idx >= FP_MAX_FLOWS)
+		return;
+	if (used) {
+		w->used[idx / 64] |= 1ULL << (idx % 64);
+	} else {
+		w->used[idx / 64] &= ~(1ULL << (idx % 64));
+		if (idx < w->hint)
+			w->hint = idx;
 	}
-	err = walk(dp, mark_used, used);
-	if (err)
-		goto out;
-	err = -ENOSPC;
-	for (i = 0; i < FP_MAX_FLOWS; i++) {
-		if (!(used[i / 64] & 1ULL << (i % 64))) {
-			*idx = i;
-			err = 0;
-			break;
-		}
-	}
-out:
-	free(used);
-	return err;
 }
 
-int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
-		const struct fp_flow *flow, unsigned int flags)
+/*
+ * The lowest slot no installed flow uses. Which slots are taken is read
+ * from the flows themselves, once per writer: nothing else records it, so
+ * nothing can go stale when a writer dies half-way.
+ */
+static int slot_alloc(struct fp_flow_writer *w, __u32 *idx)
 {
+	__u32 i;
+	int err;
+
+	if (!w->used) {
+		w->used = calloc(FP_MAX_FLOWS / 64, sizeof(*w->used));
+		if (!w->used) {
+			fp_err("out of memory");
+			return -ENOMEM;
+		}
+		w->hint = 0;
+		err = walk(w->dp, mark_used, w->used);
+		if (err) {
+			free(w->used);
+			w->used = NULL;
+			return err;
+		}
+	}
+	for (i = w->hint / 64; i < FP_MAX_FLOWS / 64; i++) {
+		if (~w->used[i]) {
+			*idx = i * 64 + __builtin_ctzll(~w->used[i]);
+			w->hint = *idx;
+			return 0;
+		}
+	}
+	w->hint = FP_MAX_FLOWS;
+	return -ENOSPC;
+}
+
+int fp_flow_writer_init(struct fp_flow_writer *w, struct fp_dp *dp)
+{
+	memset(w, 0, sizeof(*w));
+	w->dp = dp;
+	/* A caller holding the lock already keeps it after us. */
+	w->unlock = dp->lock_fd < 0;
+	return fp_dp_lock(dp);
+}
+
+void fp_flow_writer_fini(struct fp_flow_writer *w)
+{
+	if (w->dp && w->unlock)
+		fp_dp_unlock(w->dp);
+	free(w->used);
+	memset(w, 0, sizeof(*w));
+}
+
+int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
+		       const struct fp_flow *flow, unsigned int flags)
+{
+	struct fp_dp *dp = w->dp;
 	int fd = dp->map_fd[FP_MAP_FLOW_TABLE];
 	struct fp_flow *new, *old;
 	int err;
 
-	err = fp_dp_lock(dp);
-	if (err)
-		return err;
 	new = malloc(sizeof(*new));
 	old = malloc(sizeof(*old));
 	if (!new || !old) {
@@ -183,12 +216,10 @@ int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
 		/* Replacing swaps the whole value at once: a packet sees the
 		 * old flow or the new one, and both count into one slot. */
 		new->stats_idx = old->stats_idx;
-		if (flags & FP_FLOW_RESET_STATS) {
+		err = 0;
+		if (flags & FP_FLOW_RESET_STATS)
 			err = stats_zero(dp, new->stats_idx);
-			if (err)
-				goto out;
-		}
-		if (bpf_map_update_elem(fd, key, new, BPF_EXIST))
+		if (!err && bpf_map_update_elem(fd, key, new, BPF_EXIST))
 			err = map_err(dp, "replacing a flow");
 		goto out;
 	}
@@ -200,81 +231,39 @@ int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
 		err = -ENOENT;
 		goto out;
 	}
-	err = stats_alloc(dp, &new->stats_idx);
+	err = slot_alloc(w, &new->stats_idx);
 	if (err)
 		goto out;
 	/* A freed slot still holds its last flow's counts. */
 	err = stats_zero(dp, new->stats_idx);
 	if (err)
 		goto out;
-	if (bpf_map_update_elem(fd, key, new, BPF_NOEXIST))
+	if (bpf_map_update_elem(fd, key, new, BPF_NOEXIST)) {
 		err = errno == E2BIG ? -ENOSPC : map_err(dp, "installing a flow");
+		goto out;
+	}
+	slot_set(w, new->stats_idx, true);
 out:
 	free(new);
 	free(old);
 	return err;
 }
 
-int fp_flow_get(struct fp_dp *dp, const struct fp_flow_key *key,
-		struct fp_flow *flow, struct fp_flow_stats *stats)
+int fp_flow_writer_del(struct fp_flow_writer *w, const struct fp_flow_key *key,
+		       struct fp_flow_stats *stats)
 {
-	struct fp_flow *f = malloc(sizeof(*f));
-	int err = 0;
+	struct fp_flow flow;
+	int err;
 
-	if (!f) {
-		fp_err("out of memory");
-		return -ENOMEM;
-	}
-	if (bpf_map_lookup_elem(dp->map_fd[FP_MAP_FLOW_TABLE], key, f)) {
-		err = errno == ENOENT ? -ENOENT : map_err(dp, "looking up a flow");
-		goto out;
-	}
-	if (stats)
-		err = fp_flow_stats_read(dp, f->stats_idx, stats);
-	if (!err && flow)
-		*flow = *f;
-out:
-	free(f);
-	return err;
-}
-
-int fp_flow_del(struct fp_dp *dp, const struct fp_flow_key *key,
-		struct fp_flow_stats *stats)
-{
-	int err = fp_dp_lock(dp);
-
+	err = fp_flow_get(w->dp, key, &flow, stats);
 	if (err)
 		return err;
-	err = fp_flow_get(dp, key, NULL, stats);
-	if (err)
-		return err;
+	if (bpf_map_delete_elem(w->dp->map_fd[FP_MAP_FLOW_TABLE], key))
+		return errno == ENOENT ? -ENOENT :
+					 map_err(w->dp, "deleting a flow");
 	/* The slot is free once no flow names it: nothing else to undo. */
-	if (bpf_map_delete_elem(dp->map_fd[FP_MAP_FLOW_TABLE], key))
-		return errno == ENOENT ? -ENOENT : map_err(dp, "deleting a flow");
+	slot_set(w, flow.stats_idx, false);
 	return 0;
-}
-
-struct dump_ctx {
-	struct fp_dp *dp;
-	fp_flow_dump_cb cb;
-	void *arg;
-};
-
-static int dump_one(const struct fp_flow_key *key, const struct fp_flow *flow,
-		    void *arg)
-{
-	struct dump_ctx *ctx = arg;
-	struct fp_flow_stats st;
-	int err = fp_flow_stats_read(ctx->dp, flow->stats_idx, &st);
-
-	return err ? err : ctx->cb(key, flow, &st, ctx->arg);
-}
-
-int fp_flow_dump(struct fp_dp *dp, fp_flow_dump_cb cb, void *arg)
-{
-	struct dump_ctx ctx = { .dp = dp, .cb = cb, .arg = arg };
-
-	return walk(dp, dump_one, &ctx);
 }
 
 struct key_list {
@@ -303,25 +292,106 @@ static int collect_key(const struct fp_flow_key *key,
 	return 0;
 }
 
-int fp_flow_flush(struct fp_dp *dp)
+int fp_flow_writer_flush(struct fp_flow_writer *w)
 {
 	struct key_list l = { 0 };
 	int err, count = 0;
 	size_t i;
 
-	err = fp_dp_lock(dp);
-	if (err)
-		return err;
 	/* Keys first, then deletes: deleting under get_next_key would
 	 * restart the walk at every step. */
-	err = walk(dp, collect_key, &l);
+	err = walk(w->dp, collect_key, &l);
 	for (i = 0; !err && i < l.n; i++) {
-		if (!bpf_map_delete_elem(dp->map_fd[FP_MAP_FLOW_TABLE],
+		if (!bpf_map_delete_elem(w->dp->map_fd[FP_MAP_FLOW_TABLE],
 					 &l.keys[i]))
 			count++;
 		else if (errno != ENOENT)
-			err = map_err(dp, "deleting a flow");
+			err = map_err(w->dp, "deleting a flow");
 	}
 	free(l.keys);
+	/* Even a partial flush leaves the slot map unknown: read it again. */
+	free(w->used);
+	w->used = NULL;
 	return err ? err : count;
+}
+
+int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
+		const struct fp_flow *flow, unsigned int flags)
+{
+	struct fp_flow_writer w;
+	int err = fp_flow_writer_init(&w, dp);
+
+	if (!err)
+		err = fp_flow_writer_put(&w, key, flow, flags);
+	fp_flow_writer_fini(&w);
+	return err;
+}
+
+int fp_flow_del(struct fp_dp *dp, const struct fp_flow_key *key,
+		struct fp_flow_stats *stats)
+{
+	struct fp_flow_writer w;
+	int err = fp_flow_writer_init(&w, dp);
+
+	if (!err)
+		err = fp_flow_writer_del(&w, key, stats);
+	fp_flow_writer_fini(&w);
+	return err;
+}
+
+int fp_flow_flush(struct fp_dp *dp)
+{
+	struct fp_flow_writer w;
+	int err = fp_flow_writer_init(&w, dp);
+
+	if (!err)
+		err = fp_flow_writer_flush(&w);
+	fp_flow_writer_fini(&w);
+	return err;
+}
+
+int fp_flow_get(struct fp_dp *dp, const struct fp_flow_key *key,
+		struct fp_flow *flow, struct fp_flow_stats *stats)
+{
+	struct fp_flow *f = malloc(sizeof(*f));
+	int err = 0;
+
+	if (!f) {
+		fp_err("out of memory");
+		return -ENOMEM;
+	}
+	if (bpf_map_lookup_elem(dp->map_fd[FP_MAP_FLOW_TABLE], key, f)) {
+		err = errno == ENOENT ? -ENOENT : map_err(dp, "looking up a flow");
+		goto out;
+	}
+	if (stats)
+		err = fp_flow_stats_read(dp, f->stats_idx, stats);
+	if (!err && flow)
+		*flow = *f;
+out:
+	free(f);
+	return err;
+}
+
+struct dump_ctx {
+	struct fp_dp *dp;
+	fp_flow_dump_cb cb;
+	void *arg;
+};
+
+static int dump_one(const struct fp_flow_key *key, const struct fp_flow *flow,
+		    void *arg)
+{
+	struct dump_ctx *ctx = arg;
+	struct fp_flow_stats st;
+	int err = fp_flow_stats_read(ctx->dp, flow->stats_idx, &st);
+
+	return err ? err : ctx->cb(key, flow, &st, ctx->arg);
+}
+
+int fp_flow_dump(struct fp_dp *dp, fp_flow_dump_cb cb, void *arg)
+{
+	struct dump_ctx ctx = { .dp = dp, .cb = cb, .arg = arg };
+
+	return walk(dp, dump_one, &ctx);
 }

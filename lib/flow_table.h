@@ -4,8 +4,9 @@
  * replace, delete, look up, dump and flush flows, and read their stats.
  *
  * Each installed flow owns one slot of the flow_stats array (its
- * stats_idx): a slot no installed flow uses is free. Writers take
- * fp_dp_lock(), so slots are handed out by one writer at a time.
+ * stats_idx): a slot no installed flow uses is free. Writes take
+ * fp_dp_lock() and release it when done (unless the caller held it
+ * already), so slots are handed out by one writer at a time.
  *
  * Expected outcomes come back as -errno without a message, for the caller
  * to word: -EEXIST (flow already installed), -ENOENT (no such flow),
@@ -14,6 +15,8 @@
  */
 #ifndef FP_LIB_FLOW_TABLE_H
 #define FP_LIB_FLOW_TABLE_H
+
+#include <stdbool.h>
 
 #include "dp.h"
 #include "flow_key.h"
@@ -32,7 +35,8 @@ enum fp_flow_put_flags {
  * @key. A new flow gets a free stats slot, zeroed on every CPU before the
  * flow becomes visible; a replaced one keeps its slot. Returns 0, -EEXIST
  * without FP_FLOW_MODIFY, -ENOENT without FP_FLOW_CREATE, -ENOSPC if the
- * table is full.
+ * table is full. Finding a free slot reads the whole table: to install
+ * many flows, use a writer (below).
  */
 int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
 		const struct fp_flow *flow, unsigned int flags);
@@ -41,6 +45,33 @@ int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
  * gets its last stats. Returns 0 or -ENOENT. */
 int fp_flow_del(struct fp_dp *dp, const struct fp_flow_key *key,
 		struct fp_flow_stats *stats);
+
+/* Delete every flow. Returns how many, or -errno. */
+int fp_flow_flush(struct fp_dp *dp);
+
+/*
+ * A writer installs and deletes many flows cheaply: it holds the lock from
+ * init to fini and, at its first install, reads the table once to learn
+ * which stats slots are taken; from then on it keeps track itself, which
+ * stays true because no one else can write meanwhile. Release it soon in a
+ * long-lived process: every other writer (the CLI) waits for it.
+ * If the caller already holds fp_dp_lock(), the writer leaves it held.
+ */
+struct fp_flow_writer {
+	struct fp_dp *dp;
+	__u64 *used; /* bit per flow_stats slot an installed flow owns */
+	__u32 hint; /* every slot below it is taken */
+	bool unlock; /* the lock is ours to release */
+};
+
+int fp_flow_writer_init(struct fp_flow_writer *w, struct fp_dp *dp);
+void fp_flow_writer_fini(struct fp_flow_writer *w);
+/* As fp_flow_put(), fp_flow_del() and fp_flow_flush(). */
+int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
+		       const struct fp_flow *flow, unsigned int flags);
+int fp_flow_writer_del(struct fp_flow_writer *w, const struct fp_flow_key *key,
+		       struct fp_flow_stats *stats);
+int fp_flow_writer_flush(struct fp_flow_writer *w);
 
 /* The flow at @key and its stats (either may be NULL). 0 or -ENOENT. */
 int fp_flow_get(struct fp_dp *dp, const struct fp_flow_key *key,
@@ -55,9 +86,6 @@ typedef int (*fp_flow_dump_cb)(const struct fp_flow_key *key,
 /* Every installed flow, in table order. Returns 0, the callback's
  * non-zero return, or -errno. */
 int fp_flow_dump(struct fp_dp *dp, fp_flow_dump_cb cb, void *arg);
-
-/* Delete every flow. Returns how many, or -errno. */
-int fp_flow_flush(struct fp_dp *dp);
 
 /* Stats of slot @idx summed over CPUs: packets and bytes added, the
  * latest used_ns, tcp_flags ORed. */
