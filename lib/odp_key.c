@@ -587,25 +587,30 @@ static const char *needs_sctp(const struct fp_flow_key *k)
 		       "ipv4(...) or ipv6(...) with proto=132 and frag=no or first";
 }
 
+/*
+ * Unlike the kernel datapath, which keys ICMP only after IPv4 and ICMPv6
+ * only after IPv6, the parser keys them as OVS's flow_extract() does:
+ * after either IP version. The text must hold whatever the key does.
+ */
 static const char *needs_icmp(const struct fp_flow_key *k)
 {
-	return l4_fits(k, FP_IPPROTO_ICMP, true, false) ?
+	return l4_fits(k, FP_IPPROTO_ICMP, true, true) ?
 		       NULL :
-		       "ipv4(...) with proto=1 and frag=no or first";
+		       "ipv4(...) or ipv6(...) with proto=1 and frag=no or first";
 }
 
 static const char *needs_icmpv6(const struct fp_flow_key *k)
 {
-	return l4_fits(k, FP_IPPROTO_ICMPV6, false, true) ?
+	return l4_fits(k, FP_IPPROTO_ICMPV6, true, true) ?
 		       NULL :
-		       "ipv6(...) with proto=58 and frag=no or first";
+		       "ipv4(...) or ipv6(...) with proto=58 and frag=no or first";
 }
 
 static const char *needs_igmp(const struct fp_flow_key *k)
 {
-	return l4_fits(k, FP_IPPROTO_IGMP, true, false) ?
+	return l4_fits(k, FP_IPPROTO_IGMP, true, true) ?
 		       NULL :
-		       "ipv4(...) with proto=2 and frag=no or first";
+		       "ipv4(...) or ipv6(...) with proto=2 and frag=no or first";
 }
 
 static const char *needs_nd(const struct fp_flow_key *k)

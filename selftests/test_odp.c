@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pcap/pcap.h>
+
+#include "flow_extract.h"
 #include "odp.h"
 #include "ports.h"
 #include "proto.h"
@@ -131,6 +134,11 @@ static const char *const more_forms[] = {
 	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800),ipv4(src=192.0.2.1,dst=224.0.0.1,proto=2,tos=0xc0,ttl=1,frag=no),igmp(type=22,code=0,group=224.0.0.251)",
 	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,label=0xabcde,proto=132,tclass=0x2,hlimit=255,frag=first),sctp(src=5000,dst=5001)",
 	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=33:33:ff:00:00:02),eth_type(0x86dd),ipv6(src=fe80::1,dst=ff02::1:ff00:2,label=0,proto=58,tclass=0,hlimit=255,frag=no),icmpv6(type=135,code=0),nd(target=fe80::2,sll=02:00:00:00:00:01,tll=00:00:00:00:00:00)",
+	/* ICMP, IGMP and ICMPv6 after the other IP version, as the parser
+	 * (OVS's flow_extract()) keys them. */
+	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,label=0,proto=1,tclass=0,hlimit=64,frag=no),icmp(type=8,code=0)",
+	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x86dd),ipv6(src=2001:db8::1,dst=2001:db8::2,label=0,proto=2,tclass=0,hlimit=64,frag=no),igmp(type=22,code=20,group=0.0.0.0)",
+	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800),ipv4(src=192.0.2.1,dst=198.51.100.2,proto=58,tos=0,ttl=64,frag=no),icmpv6(type=135,code=0),nd(target=2001:db8::99,sll=02:00:00:00:00:01,tll=00:00:00:00:00:00)",
 	/* ND with a code other than 0: the parser keys no target. */
 	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x86dd),ipv6(src=fe80::1,dst=fe80::2,label=0,proto=58,tclass=0,hlimit=255,frag=no),icmpv6(type=135,code=1)",
 	"recirc_id(0),in_port(1),eth(src=02:00:00:00:00:01,dst=ff:ff:ff:ff:ff:ff),eth_type(0x8035),arp(sip=0.0.0.0,tip=0.0.0.0,op=3,sha=02:00:00:00:00:01,tha=02:00:00:00:00:01)",
@@ -193,7 +201,7 @@ static __u32 rnd_z(__u32 mask)
 	return rnd() % 4 ? rnd() & mask : 0;
 }
 
-static void rnd_l4(struct fp_flow_key *k, bool v6)
+static void rnd_l4(struct fp_flow_key *k)
 {
 	static const __u8 protos[] = { 6, 17, 132, 1, 2, 58, 47 };
 
@@ -216,16 +224,13 @@ static void rnd_l4(struct fp_flow_key *k, bool v6)
 		break;
 	case 1:
 	case 2:
-		if (v6)
-			break;
+		/* After either IP version, as OVS's flow_extract(). */
 		k->icmp_type = rnd();
 		k->icmp_code = rnd();
 		if (k->nw_proto == 2)
 			rnd_bytes(&k->l2addr.igmp_group, 4);
 		break;
 	case 58:
-		if (!v6)
-			break;
 		k->icmp_type = rnd() % 2 ? FP_ND_NS + rnd() % 2 : rnd();
 		k->icmp_code = rnd() % 4 ? 0 : rnd();
 		if ((k->icmp_type == FP_ND_NS || k->icmp_type == FP_ND_NA) &&
@@ -290,12 +295,12 @@ static void rnd_key(struct fp_flow_key *k)
 	switch (ntohs(k->eth_type)) {
 	case FP_ETH_P_IP:
 		rnd_bytes(&k->nw.ipv4, sizeof(k->nw.ipv4));
-		rnd_l4(k, false);
+		rnd_l4(k);
 		break;
 	case FP_ETH_P_IPV6:
 		rnd_bytes(&k->nw.ipv6, sizeof(k->nw.ipv6));
 		k->ipv6_label = htonl(rnd_z(FP_IPV6_LABEL));
-		rnd_l4(k, true);
+		rnd_l4(k);
 		break;
 	case FP_ETH_P_ARP:
 	case FP_ETH_P_RARP:
@@ -343,6 +348,68 @@ static void test_random_round_trip(void)
 	}
 	ASSERT_EQ(bad, 0, "20000 random keys: parse(format(key)) == key");
 	ASSERT_TRUE(longest < FP_ODP_KEY_STRLEN / 2, "keys print well within FP_ODP_KEY_STRLEN");
+}
+
+/*
+ * Every key the packet parser makes round-trips: the test pcaps (every
+ * protocol, malformed and truncated variants) keyed by the userspace build
+ * of the parser, on a port and on none.
+ */
+static void test_parser_keys(void)
+{
+	static const char *const files[] = {
+		"parse.pcap", "parse_partial.pcap", "dp_arp.pcap",
+		"dp_ipv4_tcp.pcap", "dp_ipv4_udp.pcap", "dp_ipv6_udp.pcap",
+		"dp_vlan_udp.pcap",
+	};
+	char err[FP_ODP_ERR_LEN], buf[FP_ODP_KEY_STRLEN], path[4096];
+	char perr[PCAP_ERRBUF_SIZE];
+	const char *dir = getenv("FP_PCAP_DIR"), *top = getenv("FP_TOP");
+	struct fp_flow_key k, back;
+	size_t i;
+
+	fp_test_name = "odp_parser_keys";
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const unsigned char *pkt;
+		struct pcap_pkthdr *h;
+		int n = 0, bad = 0;
+		pcap_t *p;
+
+		if (dir)
+			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		else
+			snprintf(path, sizeof(path), "%s/build/pcaps/%s",
+				 top ? top : ".", files[i]);
+		p = pcap_open_offline(path, perr);
+		if (!p) {
+			printf("SKIP: %s: %s: %s (make tests generates it)\n",
+			       fp_test_name, files[i], perr);
+			continue;
+		}
+		while (pcap_next_ex(p, &h, &pkt) == 1) {
+			__u32 port = n % 2 ? 7 : FP_PORT_NONE;
+
+			/* As the parser stage: zeroed, metadata, parse. */
+			memset(&k, 0, sizeof(k));
+			k.in_port = port;
+			fp_flow_extract(&k, pkt, pkt + h->caplen, 0, 0);
+			n++;
+			fp_odp_key_format(&k, buf, sizeof(buf));
+			if (fp_odp_key_parse(buf, &back, err, sizeof(err))) {
+				if (!bad++)
+					fp_test_report(false, lbl(files[i], buf),
+						       "packet %d: %s", n, err);
+			} else if (memcmp(&k, &back, sizeof(k))) {
+				if (!bad++)
+					ASSERT_BYTES(&back, sizeof(back), &k,
+						     sizeof(k), lbl(files[i], buf));
+			}
+		}
+		pcap_close(p);
+		snprintf(path, sizeof(path),
+			 "%s: the keys of its %d packets round-trip", files[i], n);
+		fp_test_report(!bad && n > 0, path, "%d of %d do not", bad, n);
+	}
 }
 
 /* The longest key there is, and snprintf-style truncation. */
@@ -445,7 +512,8 @@ static const char *const key_errors[][2] = {
 	{ ETH ",eth_type(0x0800),ipv4(proto=17),tcp(src=1,dst=2)", "tcp(...) does not fit this flow: it needs ipv4(...) or ipv6(...) with proto=6" },
 	{ ETH ",eth_type(0x0800),ipv4(proto=6,frag=later),tcp(src=1,dst=2)", "tcp(...) does not fit this flow" },
 	{ ETH ",ipv4(proto=6)", "ipv4(...) does not fit this flow: it needs eth_type(0x0800)" },
-	{ ETH ",eth_type(0x86dd),ipv6(proto=1),icmp(type=8)", "icmp(...) does not fit this flow: it needs ipv4(...) with proto=1" },
+	{ ETH ",eth_type(0x86dd),ipv6(proto=58),icmp(type=8)", "icmp(...) does not fit this flow: it needs ipv4(...) or ipv6(...) with proto=1" },
+	{ ETH ",eth_type(0x0800),ipv4(proto=2,frag=later),igmp(type=8)", "igmp(...) does not fit this flow" },
 	{ ETH ",eth_type(0x86dd),ipv6(proto=58),icmpv6(type=1),nd(target=::1)", "nd(...) does not fit this flow: it needs icmpv6(type=135 or 136,code=0)" },
 	{ ETH ",eth_type(0x0800),arp(op=1)", "arp(...) does not fit this flow: it needs eth_type(0x0806) or eth_type(0x8035)" },
 	{ ETH ",eth_type(0x0800),vlan(vid=1),encap()", "vlan(...) needs eth_type(0x8100) or eth_type(0x88a8) beside it" },
@@ -601,6 +669,7 @@ int main(void)
 	test_ovs_forms();
 	test_forms();
 	test_random_round_trip();
+	test_parser_keys();
 	test_format_limits();
 	test_stray_fields();
 	test_key_errors();
