@@ -10,17 +10,22 @@
  *
  * The flow table is exact-match, so a key is the whole struct fp_flow_key:
  * a field the text leaves out is zero, masks ("/0xff") are refused, and
- * only fields the key holds are accepted. Attributes may come in any order,
- * but each must fit the protocols the key names, as the kernel datapath
- * requires: tcp(...) needs ipv4(...,proto=6,...) or ipv6 with proto=6, and
- * so on. Printing writes attributes and fields in the order
- * ovs-dpctl dump-flows does, and fp_odp_key_parse() of the result gives
- * back the same key. Where the key has no OVS syntax, flowpath extends it:
- * igmp(type=,code=,group=) and the tunnel flag "seq".
+ * only fields the key holds are accepted. As in OVS, an Ethernet frame
+ * without eth_type(...) is 802.2 (key 0x05ff), and a VLAN tag is present
+ * (CFI bit set) unless it says cfi=0. Attributes may come in any order,
+ * but each must fit the protocols the key names: ipv4(...) needs
+ * eth_type(0x0800), tcp(...) needs proto=6 and frag=no or first, what
+ * follows a VLAN tag goes in its encap(...), and so on, as the parser
+ * keys packets (OVS's flow_extract(): ICMP, IGMP and ICMPv6 after either
+ * IP version). Printing writes attributes and fields in the order and
+ * format of ovs-dpctl dump-flows, and fp_odp_key_parse() of the result
+ * gives back the same key. Where OVS has no syntax for what the key
+ * holds, flowpath adds some: igmp(type=,code=,group=) and the tunnel
+ * flag "seq".
  *
  * A key whose fields contradict its protocols (TCP ports in an ARP key:
- * nothing the packet parser makes) still prints every non-zero field, in
- * the attribute it belongs to, after the ones that fit; parsing that text
+ * nothing the parser makes) still prints every non-zero field, in the
+ * attribute it belongs to, after the ones that fit; parsing that text
  * fails and the message names the attribute that does not fit.
  *
  * Every parse error names the offending token and says what was expected;

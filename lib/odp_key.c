@@ -121,6 +121,7 @@ struct odp_attr {
 struct odp_parse {
 	struct fp_odp_in in;
 	struct fp_flow_key *key;
+	struct fp_flow_key *mask; /* NULL, or gets the bits of each field given */
 	__u32 given; /* attributes seen, bit per id, except ODP_LEVEL ones */
 	__u8 level_of[A_COUNT]; /* encap depth each was seen at */
 	struct {
@@ -269,6 +270,22 @@ static bool field_nonzero(const struct odp_field *f, const __u8 *base,
 		return attr_nonzero(f->group, key);
 	default:
 		return field_get(f, base) != 0;
+	}
+}
+
+/* Set every bit of the field in @mbase: the field was given. */
+static void field_mark(const struct odp_field *f, __u8 *mbase)
+{
+	switch (f->kind) {
+	case K_MAC:
+	case K_IPV4:
+	case K_IPV6:
+		memset(mbase + f->off, 0xff, addr_len(f));
+		break;
+	case K_GROUP:
+		break; /* its fields mark themselves */
+	default:
+		field_set(f, mbase, field_mask(f));
 	}
 }
 
@@ -669,6 +686,7 @@ static const struct odp_attr attrs[A_COUNT] = {
 struct odp_printer {
 	struct fp_odp_out o;
 	const struct fp_flow_key *key;
+	const struct fp_flow_key *mask; /* NULL, or print only fields set here */
 	struct fp_flow_key res; /* what is left to print */
 	bool first; /* nothing printed yet in this list */
 };
@@ -768,8 +786,13 @@ static void print_fields(struct odp_printer *pr, const struct odp_attr *a,
 	for (i = 0; i < a->n_fields; i++) {
 		const struct odp_field *f = &a->fields[i];
 
-		if (f->shown && !f->shown(pr->key, base))
+		if (pr->mask) {
+			if (!field_nonzero(f, elem_base(a, pr->mask, elem),
+					   pr->mask))
+				continue;
+		} else if (f->shown && !f->shown(pr->key, base)) {
 			continue;
+		}
 		fp_odp_printf(&pr->o, "%s", sep);
 		sep = ",";
 		if (f->kind == K_GROUP) {
@@ -1122,7 +1145,7 @@ static int parse_value(struct odp_parse *p, const struct odp_attr *a,
 
 /* The value of a one-value attribute, up to its ')'. */
 static int parse_single(struct odp_parse *p, const struct odp_attr *a,
-			__u8 *base)
+			__u8 *base, __u8 *mbase)
 {
 	struct fp_odp_in *in = &p->in;
 	char q[FP_ODP_QUOTE_LEN];
@@ -1139,6 +1162,8 @@ static int parse_single(struct odp_parse *p, const struct odp_attr *a,
 	err = parse_value(p, a, &a->fields[0], base, tok, len);
 	if (err)
 		return err;
+	if (mbase)
+		field_mark(&a->fields[0], mbase);
 	if (!*in->p)
 		return fp_odp_error(in,
 				    "unbalanced parentheses: '%s(' is not closed",
@@ -1159,7 +1184,8 @@ static int parse_fields(struct odp_parse *p, const struct odp_attr *a,
 	if (a->init)
 		a->init(p->key, base);
 	if (!a->fields[0].name)
-		return parse_single(p, a, base);
+		return parse_single(p, a, base,
+				    p->mask ? elem_base(a, p->mask, elem) : NULL);
 	for (;;) {
 		const struct odp_field *f;
 		const char *name, *tok;
@@ -1213,6 +1239,8 @@ static int parse_fields(struct odp_parse *p, const struct odp_attr *a,
 		}
 		given |= 1u << i;
 		p->key->tun.flags |= f->tun_flags;
+		if (p->mask)
+			field_mark(f, elem_base(a, p->mask, elem));
 
 		if (f->kind == K_GROUP || f->kind == K_FLAGS) {
 			if (*in->p != '(')
@@ -1285,7 +1313,7 @@ static int parse_level_attr(struct odp_parse *p, const struct odp_attr *a,
 		/* Which field it is (a TPID or the ethertype) is known
 		 * only once the whole level has been read. */
 		memset(&tmp, 0, sizeof(tmp));
-		err = parse_single(p, a, (__u8 *)&tmp);
+		err = parse_single(p, a, (__u8 *)&tmp, NULL);
 		p->lv[level].eth_type = tmp.eth_type;
 		return err;
 	case A_VLAN:
@@ -1320,13 +1348,41 @@ static int parse_attr(struct odp_parse *p, const struct odp_attr *a,
 	return parse_fields(p, a, 0);
 }
 
-static int parse_list(struct odp_parse *p, unsigned int level)
+/* The attribute named at the cursor, which moves past its '('. */
+static int attr_at(struct odp_parse *p, const struct odp_attr **out)
 {
 	struct fp_odp_in *in = &p->in;
 	char q[FP_ODP_QUOTE_LEN], names[256];
-	const struct odp_attr *a;
 	const char *name;
 	unsigned int i;
+	size_t n;
+
+	n = fp_odp_name(in, &name);
+	if (!n)
+		return fp_odp_error(in,
+				    "expected a key attribute such as in_port(1), not '%s'",
+				    fp_odp_quote_rest(q, in->p));
+	for (*out = NULL, i = 0; i < A_COUNT; i++)
+		if (strlen(attrs[i].name) == n &&
+		    !strncmp(attrs[i].name, name, n))
+			*out = &attrs[i];
+	if (!*out)
+		return fp_odp_error(in,
+				    "unknown key attribute '%s' (expected %s)",
+				    fp_odp_quote(q, name, n),
+				    attr_names(names, sizeof(names)));
+	if (*in->p != '(')
+		return fp_odp_error(in, "expected '(' after '%s'",
+				    (*out)->name);
+	in->p++;
+	return 0;
+}
+
+static int parse_list(struct odp_parse *p, unsigned int level)
+{
+	struct fp_odp_in *in = &p->in;
+	char q[FP_ODP_QUOTE_LEN];
+	const struct odp_attr *a;
 	size_t n;
 	int err;
 
@@ -1346,25 +1402,9 @@ static int parse_list(struct odp_parse *p, unsigned int level)
 			in->p++;
 			return 0;
 		}
-		n = fp_odp_name(in, &name);
-		if (!n)
-			return fp_odp_error(in,
-					    "expected a key attribute such as in_port(1), not '%s'",
-					    fp_odp_quote_rest(q, in->p));
-		for (a = NULL, i = 0; i < A_COUNT; i++)
-			if (strlen(attrs[i].name) == n &&
-			    !strncmp(attrs[i].name, name, n))
-				a = &attrs[i];
-		if (!a)
-			return fp_odp_error(in,
-					    "unknown key attribute '%s' (expected %s)",
-					    fp_odp_quote(q, name, n),
-					    attr_names(names, sizeof(names)));
-		if (*in->p != '(')
-			return fp_odp_error(in, "expected '(' after '%s'",
-					    a->name);
-		in->p++;
-		err = parse_attr(p, a, level);
+		err = attr_at(p, &a);
+		if (!err)
+			err = parse_attr(p, a, level);
 		if (err)
 			return err;
 		if (*in->p && !fp_odp_is_delim(*in->p) && *in->p != ')') {
@@ -1444,4 +1484,41 @@ int fp_odp_key_parse(const char *s, struct fp_flow_key *key, char *err,
 	if (ret)
 		memset(key, 0, sizeof(*key));
 	return ret;
+}
+
+int fp_odp_key_attr_parse(struct fp_odp_in *in, struct fp_flow_key *key,
+			  struct fp_flow_key *mask)
+{
+	struct odp_parse p = { .in = *in, .key = key, .mask = mask };
+	const struct odp_attr *a;
+	int err;
+
+	err = attr_at(&p, &a);
+	if (!err && (a->flags & ODP_LEVEL))
+		/* Their meaning depends on the attributes around them. */
+		err = fp_odp_error(&p.in, "%s(...) cannot stand alone here",
+				   a->name);
+	if (!err)
+		err = parse_fields(&p, a, 0);
+	*in = p.in;
+	return err;
+}
+
+int fp_odp_key_attr_format(struct fp_odp_out *o, const char *name,
+			   const struct fp_flow_key *key,
+			   const struct fp_flow_key *mask)
+{
+	struct odp_printer pr = { .o = *o, .key = key, .mask = mask,
+				  .first = true };
+	unsigned int i;
+
+	for (i = 0; i < A_COUNT; i++) {
+		if (strcmp(attrs[i].name, name) ||
+		    (attrs[i].flags & ODP_LEVEL))
+			continue;
+		print_attr(&pr, &attrs[i], 0);
+		*o = pr.o;
+		return 0;
+	}
+	return -ENOENT;
 }

@@ -68,6 +68,23 @@ int fp_odp_scan_mac(const char *s, size_t len, __u8 mac[6]);
 int fp_odp_scan_ipv4(const char *s, size_t len, void *be32);
 int fp_odp_scan_ipv6(const char *s, size_t len, void *addr);
 
+struct fp_flow_key;
+
+/*
+ * One key attribute on its own, for actions that carry one, like
+ * set(ipv4(src=...)). Parse NAME(...) at the cursor into @key, setting in
+ * @mask (if not NULL) the bits of every field given; the cursor ends past
+ * its ')'. eth_type, vlan and encap are refused: they mean something only
+ * among other attributes. Returns 0 or -EINVAL with the message in @in.
+ */
+int fp_odp_key_attr_parse(struct fp_odp_in *in, struct fp_flow_key *key,
+			  struct fp_flow_key *mask);
+/* Print attribute @name of @key, only the fields @mask has bits in (all
+ * if NULL). -ENOENT if there is no such attribute. */
+int fp_odp_key_attr_format(struct fp_odp_out *o, const char *name,
+			   const struct fp_flow_key *key,
+			   const struct fp_flow_key *mask);
+
 /* Messages for the scanners' failures, shared so they read the same in
  * keys and in actions. */
 #define FP_ODP_EXPECT_NUM "expected a decimal or 0x-prefixed hex number"

@@ -14,6 +14,7 @@
 
 #include "flow_extract.h"
 #include "odp.h"
+#include "odp_text.h"
 #include "ports.h"
 #include "proto.h"
 #include "test.h"
@@ -562,6 +563,47 @@ static void test_key_errors(void)
 	ASSERT_EQ(strlen(err), 7, "short errlen: cut and terminated");
 }
 
+/* One attribute with the fields given, as set(...) actions will carry. */
+static void test_attr_alone(void)
+{
+	char err[FP_ODP_ERR_LEN], buf[256];
+	struct fp_flow_key key, mask;
+	struct fp_odp_in in = { .err = err, .errlen = sizeof(err) };
+	struct fp_odp_out o;
+
+	fp_test_name = "odp_attr_alone";
+	memset(&key, 0, sizeof(key));
+	memset(&mask, 0, sizeof(mask));
+	in.p = "ipv4(ttl=9,src=192.0.2.7),rest";
+	if (!ASSERT_OK(fp_odp_key_attr_parse(&in, &key, &mask), "parses"))
+		return;
+	ASSERT_STREQ(in.p, ",rest", "cursor past the attribute");
+	ASSERT_EQ(key.nw_ttl, 9, "ttl");
+	ASSERT_EQ(mask.nw_ttl, 0xff, "ttl given");
+	ASSERT_EQ(mask.nw.ipv4.src, 0xffffffff, "src given");
+	ASSERT_EQ(mask.nw.ipv4.dst, 0, "dst not given");
+	ASSERT_EQ(mask.nw_tos, 0, "tos not given");
+	fp_odp_out_init(&o, buf, sizeof(buf));
+	ASSERT_OK(fp_odp_key_attr_format(&o, "ipv4", &key, &mask), "prints");
+	ASSERT_STREQ(buf, "ipv4(src=192.0.2.7,ttl=9)", "only the fields given");
+
+	memset(&mask, 0, sizeof(mask));
+	in.p = "eth_type(0x8100),vlan(vid=5,pcp=1)";
+	ASSERT_EQ(fp_odp_key_attr_parse(&in, &key, &mask), -EINVAL,
+		  "eth_type alone refused");
+	in.p = "vlan(pcp=1)";
+	ASSERT_EQ(fp_odp_key_attr_parse(&in, &key, &mask), -EINVAL,
+		  "vlan alone refused");
+	in.p = "eth(dst=02:00:00:00:00:09)";
+	ASSERT_OK(fp_odp_key_attr_parse(&in, &key, &mask), "eth parses");
+	fp_odp_out_init(&o, buf, sizeof(buf));
+	fp_odp_key_attr_format(&o, "eth", &key, &mask);
+	ASSERT_STREQ(buf, "eth(dst=02:00:00:00:00:09)", "eth, dst only");
+	in.p = "tcp(src=1,foo=2)";
+	ASSERT_EQ(fp_odp_key_attr_parse(&in, &key, &mask), -EINVAL, "bad field");
+	ASSERT_TRUE(strstr(err, "unknown field 'foo' in tcp(...)"), "named");
+}
+
 /* ---- Actions ---- */
 
 static void check_actions(const char *in, const char *out,
@@ -673,6 +715,7 @@ int main(void)
 	test_format_limits();
 	test_stray_fields();
 	test_key_errors();
+	test_attr_alone();
 	test_actions();
 	return fp_test_exit();
 }
