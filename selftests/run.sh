@@ -17,6 +17,10 @@ limit=${FP_TEST_TIMEOUT:-600}
 
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 
+# Test datapaths (fpt*) pinned before the run are not this run's doing.
+pinned() { ls /sys/fs/bpf/flowpath 2>/dev/null | grep '^fpt' | sort; }
+pinned_before=$(pinned)
+
 passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -57,7 +61,7 @@ for t in "$build"/selftests/test_* "$top"/selftests/test_*.sh; do
 	esac
 done
 
-leftover=$(ls /sys/fs/bpf/flowpath 2>/dev/null | grep '^fpt' || true)
+leftover=$(comm -13 <(echo "$pinned_before") <(pinned) | tr '\n' ' ')
 if [ -n "$leftover" ]; then
 	echo "FAIL: run.sh: tests left pinned datapaths behind: $leftover"
 	failed=$((failed + 1))
