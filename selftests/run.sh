@@ -20,6 +20,9 @@ mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 # Test datapaths (fpt*) pinned before the run are not this run's doing.
 pinned() { ls /sys/fs/bpf/flowpath 2>/dev/null | grep '^fpt' | sort; }
 pinned_before=$(pinned)
+# Likewise test namespaces (fpt-*).
+netns() { ip netns list 2>/dev/null | awk '$1 ~ /^fpt-/ {print $1}' | sort; }
+netns_before=$(netns)
 
 passed=0 failed=0 skipped=0
 log=$(mktemp)
@@ -64,6 +67,11 @@ done
 leftover=$(comm -13 <(echo "$pinned_before") <(pinned) | tr '\n' ' ')
 if [ -n "$leftover" ]; then
 	echo "FAIL: run.sh: tests left pinned datapaths behind: $leftover"
+	failed=$((failed + 1))
+fi
+leftover=$(comm -13 <(echo "$netns_before") <(netns) | tr '\n' ' ')
+if [ -n "$leftover" ]; then
+	echo "FAIL: run.sh: tests left network namespaces behind: $leftover"
 	failed=$((failed + 1))
 fi
 echo
