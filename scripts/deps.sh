@@ -10,6 +10,7 @@ packages=(
 	libelf-dev zlib1g-dev        # libbpf's link dependencies
 	libpcap-dev tcpdump tshark   # pcaps in tests
 	python3-scapy                # pcap generators (run with /usr/bin/python3)
+	python3-netaddr              # lets OVS's own Python flow parser cross-check dumps
 	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
 	iproute2 util-linux          # ip/tc, nsenter for namespaces
 )
