@@ -12,11 +12,19 @@
 #include "types.h"
 
 #define FP_MAX_ACTIONS 32
-#define FP_ACTION_ARG_SIZE 40
+/* Room for the largest arguments: a masked set() of every IPv6 field
+ * (2 x 16-byte addresses, label, tclass, hop limit, each with its mask),
+ * or a tunnel push with IPv6 outer addresses. */
+#define FP_ACTION_ARG_SIZE 88
 
 enum fp_action_type {
 	FP_ACT_NONE = 0, /* unused element: ends the list */
 	FP_ACT_OUTPUT = 1,
+	FP_ACT_PUSH_VLAN = 2,
+	FP_ACT_POP_VLAN = 3,
+	FP_ACT_SET_FIELD = 4, /* set(...): one field group per element */
+	FP_ACT_HASH = 5, /* hash(l4(basis)): key.dp_hash */
+	FP_ACT_RECIRC = 6, /* recirc(id): key.recirc_id, parse again */
 	FP_ACT_TYPE_MAX, /* one past the last type a stage implements */
 };
 
@@ -31,11 +39,33 @@ struct fp_action_output {
 	__u32 flags; /* enum fp_output_flags */
 };
 
+struct fp_action_push_vlan {
+	__be16 tpid; /* 0x8100 or 0x88a8 */
+	__be16 tci; /* PCP and VID, as the tag will carry them */
+};
+
+enum fp_hash_alg {
+	FP_HASH_ALG_L4 = 0, /* OVS_HASH_ALG_L4: hash(l4(basis)) */
+};
+
+struct fp_action_hash {
+	__u32 alg; /* enum fp_hash_alg */
+	__u32 basis;
+};
+
+struct fp_action_recirc {
+	__u32 id;
+};
+
 struct fp_action {
 	__u32 type; /* enum fp_action_type */
 	__u32 pad;
 	union {
 		struct fp_action_output output;
+		struct fp_action_push_vlan push_vlan;
+		struct fp_action_hash hash;
+		struct fp_action_recirc recirc;
+		/* set(): struct fp_action_set_field, by the set_field stage */
 		__u8 raw[FP_ACTION_ARG_SIZE];
 	} u;
 };
@@ -56,8 +86,8 @@ struct fp_flow {
 	struct fp_action actions[FP_MAX_ACTIONS];
 };
 
-_Static_assert(sizeof(struct fp_action) == 48, "action layout");
-_Static_assert(sizeof(struct fp_flow) == 16 + 48 * FP_MAX_ACTIONS,
+_Static_assert(sizeof(struct fp_action) == 96, "action layout");
+_Static_assert(sizeof(struct fp_flow) == 16 + 96 * FP_MAX_ACTIONS,
 	       "flow value layout");
 
 #endif
