@@ -23,6 +23,7 @@ const char *const fp_counter_names[FP_CNT_MAX] = {
 	[FP_CNT_DROP_ACTION] = "drop_action",
 	[FP_CNT_MISS_DROP] = "miss_dropped",
 	[FP_CNT_PARSE_INCOMPLETE] = "parse_incomplete",
+	[FP_CNT_ACTION_FAILED] = "action_failed",
 };
 
 int fp_counters_read(struct fp_dp *dp, unsigned long long *out)

@@ -7,7 +7,9 @@
  * (push_vlan(...), pop_vlan, set(...), hash(...), tnl_push(...)) is adding
  * a row; the list handling, limits and error messages stay here.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -61,8 +63,220 @@ static void format_output(struct fp_odp_out *o, const struct fp_action *act)
 	fp_odp_printf(o, "%u", act->u.output.port);
 }
 
+/*
+ * The "(name=value,...)" argument list of an action, names from @names
+ * (each at most once; see what @seen says was given), values numbers.
+ * The cursor is at '(' and ends past ')'.
+ */
+#define ODP_MAX_ARGS 4
+
+static int parse_args(struct fp_odp_in *in, const char *action,
+		      const char *const *names, __u64 *vals, bool *seen)
+{
+	char q[FP_ODP_QUOTE_LEN];
+	const char *tok;
+	size_t len, i;
+	int err;
+
+	if (*in->p != '(')
+		return fp_odp_error(in, "expected '(' after %s", action);
+	in->p++;
+	while (*in->p != ')') {
+		len = fp_odp_name(in, &tok);
+		for (i = 0; names[i]; i++)
+			if (strlen(names[i]) == len &&
+			    !strncmp(names[i], tok, len))
+				break;
+		if (!names[i] || *in->p != '=') {
+			if (!len)
+				len = fp_odp_value(in, &tok);
+			return fp_odp_error(in,
+					    "unknown argument '%s' in %s(...)",
+					    fp_odp_quote(q, tok, len ? len : 1),
+					    action);
+		}
+		if (seen[i])
+			return fp_odp_error(in,
+					    "argument '%s' given twice in %s(...)",
+					    names[i], action);
+		in->p++;
+		len = fp_odp_value(in, &tok);
+		err = fp_odp_scan_u64(tok, len, &vals[i]);
+		if (err)
+			return fp_odp_error(in, "bad %s '%s' in %s(...): %s",
+					    names[i],
+					    fp_odp_quote(q, tok, len ? len : 1),
+					    action, FP_ODP_EXPECT_NUM);
+		seen[i] = true;
+		if (*in->p == ',')
+			in->p++;
+		else if (*in->p != ')')
+			return fp_odp_error(in, "expected ',' or ')' in %s(...), not '%s'",
+					    action, fp_odp_quote_rest(q, in->p));
+	}
+	in->p++;
+	return 0;
+}
+
+/* push_vlan(vid=V,pcp=P), push_vlan(tpid=0x88a8,vid=V,pcp=P), ",cfi=1"
+ * allowed: what OVS's parser takes; vid and pcp are required. */
+static int parse_push_vlan(struct fp_odp_in *in, struct fp_action *act,
+			   const struct fp_flow_key *key)
+{
+	static const char *const names[] = { "tpid", "vid", "pcp", "cfi",
+					     NULL };
+	__u64 v[ODP_MAX_ARGS] = { 0x8100, 0, 0, 1 };
+	bool seen[ODP_MAX_ARGS] = { false };
+	int err;
+
+	(void)key;
+	err = parse_args(in, "push_vlan", names, v, seen);
+	if (err)
+		return err;
+	if (!seen[1] || !seen[2])
+		return fp_odp_error(in, "push_vlan(...) needs vid= and pcp=");
+	if (v[0] != 0x8100 && v[0] != 0x88a8)
+		return fp_odp_error(in,
+				    "tpid '%#llx' in push_vlan(...): expected 0x8100 or 0x88a8",
+				    (unsigned long long)v[0]);
+	if (v[1] > 4095)
+		return fp_odp_error(in,
+				    "vid '%llu' out of range in push_vlan(...): expected 0 to 4095",
+				    (unsigned long long)v[1]);
+	if (v[2] > 7)
+		return fp_odp_error(in,
+				    "pcp '%llu' out of range in push_vlan(...): expected 0 to 7",
+				    (unsigned long long)v[2]);
+	/* The OVS datapath refuses a pushed tag without the "present" bit;
+	 * the tag on the wire never carries it (DEI is 0). */
+	if (v[3] != 1)
+		return fp_odp_error(in,
+				    "cfi '%llu' in push_vlan(...): only cfi=1 (a tag is present) can be pushed",
+				    (unsigned long long)v[3]);
+	act->u.push_vlan.tpid = htons((__u16)v[0]);
+	act->u.push_vlan.tci = htons((__u16)(v[2] << 13 | v[1]));
+	return 0;
+}
+
+/* As OVS's format_odp_action: tpid only if not 802.1Q, vid and pcp
+ * always. */
+static void format_push_vlan(struct fp_odp_out *o, const struct fp_action *act)
+{
+	__u16 tpid = ntohs(act->u.push_vlan.tpid);
+	__u16 tci = ntohs(act->u.push_vlan.tci);
+
+	fp_odp_printf(o, "push_vlan(");
+	if (tpid != 0x8100)
+		fp_odp_printf(o, "tpid=0x%04x,", tpid);
+	fp_odp_printf(o, "vid=%u,pcp=%u)", tci & 0xfff, tci >> 13);
+}
+
+static int parse_no_args(struct fp_odp_in *in, struct fp_action *act,
+			 const struct fp_flow_key *key)
+{
+	(void)in;
+	(void)act;
+	(void)key;
+	return 0;
+}
+
+static void format_pop_vlan(struct fp_odp_out *o, const struct fp_action *act)
+{
+	(void)act;
+	fp_odp_printf(o, "pop_vlan");
+}
+
+/* A number in parentheses: "(N)". */
+static int parse_paren_u32(struct fp_odp_in *in, const char *what,
+			   __u32 *out)
+{
+	char q[FP_ODP_QUOTE_LEN];
+	const char *tok;
+	size_t len;
+	__u64 v;
+	int err;
+
+	if (*in->p != '(')
+		return fp_odp_error(in, "expected '(' after %s", what);
+	in->p++;
+	len = fp_odp_value(in, &tok);
+	err = fp_odp_scan_u64(tok, len, &v);
+	if (err == -EINVAL)
+		return fp_odp_error(in, "bad number '%s' in %s: %s",
+				    fp_odp_quote(q, tok, len ? len : 1), what,
+				    FP_ODP_EXPECT_NUM);
+	if (err || v > 0xffffffffu)
+		return fp_odp_error(in,
+				    "'%s' out of range in %s: expected at most 0xffffffff",
+				    fp_odp_quote(q, tok, len), what);
+	if (*in->p != ')')
+		return fp_odp_error(in, "expected ')' in %s, not '%s'", what,
+				    fp_odp_quote_rest(q, in->p));
+	in->p++;
+	*out = (__u32)v;
+	return 0;
+}
+
+/* hash(l4(BASIS)): OVS's other algorithm, sym_l4, has no stage here. */
+static int parse_hash(struct fp_odp_in *in, struct fp_action *act,
+		      const struct fp_flow_key *key)
+{
+	char q[FP_ODP_QUOTE_LEN];
+	const char *tok;
+	size_t len;
+	int err;
+
+	(void)key;
+	if (*in->p != '(')
+		return fp_odp_error(in, "expected '(' after hash");
+	in->p++;
+	len = fp_odp_name(in, &tok);
+	if (len != 2 || strncmp(tok, "l4", 2)) {
+		if (!len)
+			len = fp_odp_value(in, &tok);
+		return fp_odp_error(in,
+				    "unknown hash algorithm '%s' in hash(...): expected l4(basis)",
+				    fp_odp_quote(q, tok, len ? len : 1));
+	}
+	act->u.hash.alg = FP_HASH_ALG_L4;
+	err = parse_paren_u32(in, "hash(l4(...))", &act->u.hash.basis);
+	if (err)
+		return err;
+	if (*in->p != ')')
+		return fp_odp_error(in, "expected ')' in hash(...), not '%s'",
+				    fp_odp_quote_rest(q, in->p));
+	in->p++;
+	return 0;
+}
+
+static void format_hash(struct fp_odp_out *o, const struct fp_action *act)
+{
+	if (act->u.hash.alg == FP_HASH_ALG_L4)
+		fp_odp_printf(o, "hash(l4(%u))", act->u.hash.basis);
+	else
+		fp_odp_printf(o, "hash(alg%u(%u))", act->u.hash.alg,
+			      act->u.hash.basis);
+}
+
+static int parse_recirc(struct fp_odp_in *in, struct fp_action *act,
+			const struct fp_flow_key *key)
+{
+	(void)key;
+	return parse_paren_u32(in, "recirc(...)", &act->u.recirc.id);
+}
+
+/* As OVS 3.x prints it: recirc(0x1). */
+static void format_recirc(struct fp_odp_out *o, const struct fp_action *act)
+{
+	fp_odp_printf(o, "recirc(%#x)", act->u.recirc.id);
+}
+
 static const struct odp_action actions[] = {
 	{ NULL, FP_ACT_OUTPUT, parse_output, format_output },
+	{ "push_vlan", FP_ACT_PUSH_VLAN, parse_push_vlan, format_push_vlan },
+	{ "pop_vlan", FP_ACT_POP_VLAN, parse_no_args, format_pop_vlan },
+	{ "hash", FP_ACT_HASH, parse_hash, format_hash },
+	{ "recirc", FP_ACT_RECIRC, parse_recirc, format_recirc },
 };
 
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
@@ -126,6 +340,13 @@ static int parse_one(struct fp_odp_in *in, struct fp_flow *flow,
 					    "unknown action '%s' (expected %s)",
 					    fp_odp_quote(q, name, len ? len : 1),
 					    action_names(names, sizeof(names)));
+	}
+	if (flow->n_actions &&
+	    flow->actions[flow->n_actions - 1].type == FP_ACT_RECIRC) {
+		len = fp_odp_value(in, &name);
+		return fp_odp_error(in,
+				    "action '%s' after recirc(...): recirc must be the last action",
+				    fp_odp_quote(q, start, in->p - start));
 	}
 	if (flow->n_actions == FP_MAX_ACTIONS) {
 		len = fp_odp_value(in, &name);

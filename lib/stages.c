@@ -12,6 +12,10 @@
 #include "recirc.skel.h"
 #include "lookup.skel.h"
 #include "output.skel.h"
+#include "push_vlan.skel.h"
+#include "pop_vlan.skel.h"
+#include "hash.skel.h"
+#include "act_recirc.skel.h"
 #include "upcall.skel.h"
 
 /* Order matters for an upgrade: the loader swaps prog-array slots from the
@@ -23,6 +27,12 @@ const struct fp_stage fp_stages[] = {
 	{ "lookup", "fp_lookup", FP_SLOT_LOOKUP, lookup_bpf__elf_bytes },
 	{ "upcall", "fp_upcall_stage", FP_SLOT_UPCALL, upcall_bpf__elf_bytes },
 	{ "output", "fp_output", FP_SLOT_OUTPUT, output_bpf__elf_bytes },
+	{ "push_vlan", "fp_push_vlan", FP_SLOT_PUSH_VLAN,
+	  push_vlan_bpf__elf_bytes },
+	{ "pop_vlan", "fp_pop_vlan", FP_SLOT_POP_VLAN, pop_vlan_bpf__elf_bytes },
+	{ "hash", "fp_hash", FP_SLOT_HASH, hash_bpf__elf_bytes },
+	{ "act_recirc", "fp_act_recirc", FP_SLOT_ACT_RECIRC,
+	  act_recirc_bpf__elf_bytes },
 };
 const size_t fp_n_stages = sizeof(fp_stages) / sizeof(fp_stages[0]);
 

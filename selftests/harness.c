@@ -736,6 +736,146 @@ static void fp_h_save_actual(const struct fp_h_case *c,
 		       path);
 }
 
+/* Captures on the far ends of the ports a case checks on the wire. */
+struct fp_h_capture {
+	int n;
+	unsigned char src[6]; /* only frames from the case's source MAC */
+	int cur; /* the capture being read */
+	pcap_t *pc[FP_H_MAX_WIRE];
+	struct fp_h_pcap exp[FP_H_MAX_WIRE];
+	struct fp_h_pcap got[FP_H_MAX_WIRE];
+};
+
+static void fp_h_capture_close(struct fp_h_capture *cap)
+{
+	int i;
+
+	for (i = 0; i < cap->n; i++) {
+		if (cap->pc[i])
+			pcap_close(cap->pc[i]);
+		fp_h_pcap_free(&cap->exp[i]);
+		fp_h_pcap_free(&cap->got[i]);
+	}
+	cap->n = 0;
+}
+
+/*
+ * Open a capture on "<dev>p" for each wire entry, taking only what
+ * arrives there from the port and comes from the case's source MAC (not
+ * the namespace's own IPv6 chatter).
+ */
+static int fp_h_capture_open(struct fp_h *h, const struct fp_h_case *c,
+			     const struct fp_h_pkt *first,
+			     struct fp_h_capture *cap)
+{
+	char errbuf[PCAP_ERRBUF_SIZE], dev[IF_NAMESIZE + 2];
+	const struct fp_h_port *port;
+	int i, err;
+
+	memset(cap, 0, sizeof(*cap));
+	if (first->len >= 12)
+		memcpy(cap->src, first->data + 6, 6);
+	for (i = 0; i < FP_H_MAX_WIRE && c->wire[i].port; i++) {
+		port = fp_h_port(h, c->wire[i].port);
+		cap->n = i + 1;
+		if (!port)
+			return fp_test_report(false, c->desc,
+					      "wire: no port %u",
+					      c->wire[i].port) ? 0 : -ENODEV;
+		err = fp_h_pcap_read(c->wire[i].pcap, &cap->exp[i]);
+		if (err)
+			return err;
+		snprintf(dev, sizeof(dev), "%sp", port->dev);
+		cap->pc[i] = pcap_create(dev, errbuf);
+		if (!cap->pc[i] || pcap_set_snaplen(cap->pc[i], FP_H_PKT_MAX) ||
+		    pcap_set_immediate_mode(cap->pc[i], 1) ||
+		    pcap_activate(cap->pc[i]) ||
+		    pcap_setdirection(cap->pc[i], PCAP_D_IN)) {
+			fp_test_report(false, c->desc, "capture on %s: %s", dev,
+				       cap->pc[i] ? pcap_geterr(cap->pc[i]) :
+						    errbuf);
+			return -EIO;
+		}
+		if (pcap_setnonblock(cap->pc[i], 1, errbuf)) {
+			fp_test_report(false, c->desc, "capture on %s: %s",
+				       dev, errbuf);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static void fp_h_capture_cb(unsigned char *user, const struct pcap_pkthdr *ph,
+			    const unsigned char *data)
+{
+	struct fp_h_capture *cap = (struct fp_h_capture *)user;
+	struct fp_h_pcap *got = &cap->got[cap->cur];
+	struct fp_h_pkt *pkt;
+
+	/* Not the namespace's own chatter (IPv6 RS, MLD). */
+	if (ph->caplen < 12 || memcmp(data + 6, cap->src, 6))
+		return;
+	if (got->n >= FP_H_MAX_PKTS)
+		return;
+	pkt = &got->pkt[got->n];
+	pkt->data = malloc(ph->caplen ? ph->caplen : 1);
+	if (!pkt->data)
+		return;
+	memcpy(pkt->data, data, ph->caplen);
+	pkt->len = ph->caplen;
+	got->n++;
+}
+
+/* Wait (up to a second) until every capture holds @want packets, then a
+ * little longer, so that a surplus copy shows. */
+static void fp_h_capture_collect(struct fp_h_capture *cap, int want)
+{
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
+	int i, tries, settle = 10;
+
+	for (tries = 0; tries < 500; tries++) {
+		bool all = true;
+
+		for (i = 0; i < cap->n; i++) {
+			cap->cur = i;
+			pcap_dispatch(cap->pc[i], -1, fp_h_capture_cb,
+				      (unsigned char *)cap);
+			all &= cap->got[i].n >= want;
+		}
+		if (all && !settle--)
+			break;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* The wire checks of packet @i of a case. */
+static bool fp_h_capture_check(const struct fp_h_case *c,
+			       struct fp_h_capture *cap, int i,
+			       const char *pfx)
+{
+	char label[256];
+	bool ok = true;
+	int w;
+
+	fp_h_capture_collect(cap, i + 1);
+	for (w = 0; w < cap->n; w++) {
+		const struct fp_h_pcap *got = &cap->got[w];
+
+		snprintf(label, sizeof(label), "%s: on the wire of port %u",
+			 pfx, c->wire[w].port);
+		if (!fp_test_report(got->n == i + 1, label,
+				    "%d packets captured, expected %d",
+				    got->n, i + 1)) {
+			ok = false;
+			continue;
+		}
+		ok &= ASSERT_BYTES(got->pkt[i].data, got->pkt[i].len,
+				   cap->exp[w].pkt[i].data,
+				   cap->exp[w].pkt[i].len, label);
+	}
+	return ok;
+}
+
 struct fp_h_installed {
 	int n;
 	struct fp_flow_key key[FP_H_MAX_FLOWS];
@@ -873,7 +1013,10 @@ static bool fp_h_check_packet(struct fp_h *h, const struct fp_h_case *c,
 	/* The flow that matched accounts exactly this packet; no other. */
 	for (i = 0; i < ins->n; i++) {
 		struct fp_flow_stats st;
-		long long dp, db, xp = i == e->flow, xb = xp ? pkt->len : 0;
+		long long dp, db, xp, xb;
+
+		xp = e->flows_mask ? !!(e->flows_mask & 1u << i) : i == e->flow;
+		xb = xp ? pkt->len : 0;
 
 		fp_h_flow_stats(h, &ins->key[i], &st);
 		dp = (long long)(st.packets - fs0[i].packets);
@@ -899,6 +1042,7 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 	struct fp_h_pcap in = {}, ex = {};
 	const struct fp_h_pcap *exp = &in;
 	struct fp_h_installed ins = {};
+	struct fp_h_capture cap = {};
 	struct fp_h_result *res = NULL;
 	struct fp_h_snap s0, s1;
 	bool ok = false, bytes_ok = true, pkt_ok, keys_shown = false;
@@ -929,6 +1073,8 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 	}
 	res = calloc(1, sizeof(*res));
 	if (!res || !fp_h_install(h, c, &in, &ins))
+		goto out;
+	if (fp_h_capture_open(h, c, &in.pkt[0], &cap))
 		goto out;
 
 	ok = true;
@@ -972,6 +1118,8 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 				fp_h_key_print("flow key", &ins.key[j]);
 			keys_shown = true;
 		}
+		if (cap.n)
+			pkt_ok &= fp_h_capture_check(c, &cap, i, pfx);
 		ok &= pkt_ok;
 		if (c->expect.bytes && (res->len != exp->pkt[i].len ||
 					memcmp(res->data, exp->pkt[i].data,
@@ -989,6 +1137,7 @@ bool fp_h_run_case(struct fp_h *h, const struct fp_h_case *c)
 	if (!bytes_ok)
 		fp_h_save_actual(c, actual, in.n);
 out:
+	fp_h_capture_close(&cap);
 	for (i = 0; i < ins.n; i++)
 		fp_h_flow_del(h, &ins.key[i]);
 	for (i = 0; i < FP_H_MAX_PKTS; i++)

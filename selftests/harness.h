@@ -219,6 +219,24 @@ struct fp_h_expect {
 	int flow; /* index in flows[] that accounts the packet, -1 none */
 	struct fp_h_count cnt[FP_H_MAX_CNT]; /* the only counters that move */
 	bool bytes; /* compare the output bytes (a packet that leaves) */
+	/* Recirculation: every flow whose bit is set accounts the packet
+	 * (lookup hits each pass); if 0, @flow alone does. */
+	unsigned int flows_mask;
+};
+
+/*
+ * A copy checked where it really arrives: captured (libpcap) on the far
+ * end of port @port's veth, every packet of the case giving exactly the
+ * packet of @pcap at its index. Only clones leave under test_run (a
+ * redirect is not transmitted), and this is where a VLAN tag that the
+ * kernel keeps in skb metadata shows: data_out does not have it, the
+ * capture has it in the frame, as tcpdump shows it.
+ */
+#define FP_H_MAX_WIRE 3
+
+struct fp_h_wire {
+	__u32 port; /* 0 ends the list */
+	const char *pcap;
 };
 
 struct fp_h_case {
@@ -229,6 +247,7 @@ struct fp_h_case {
 	const char *in_dev; /* or on this device, which need not be a port */
 	struct fp_h_flow flows[FP_H_MAX_FLOWS + 1];
 	struct fp_h_expect expect;
+	struct fp_h_wire wire[FP_H_MAX_WIRE];
 };
 
 /* Run one case: one PASS/FAIL line per check. Returns true if all held. */

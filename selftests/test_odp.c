@@ -642,6 +642,24 @@ static const char *const action_errors[][2] = {
 	{ "1(2)", "trailing garbage '(' after action '1'" },
 	{ "1;2", "bad port '1;2'" },
 	{ "!", "unknown action '!'" },
+	{ "push_vlan(vid=4096,pcp=0)",
+	  "vid '4096' out of range in push_vlan(...): expected 0 to 4095" },
+	{ "push_vlan(vid=1,pcp=8)",
+	  "pcp '8' out of range in push_vlan(...): expected 0 to 7" },
+	{ "push_vlan(tpid=0x9100,vid=1,pcp=0)",
+	  "tpid '0x9100' in push_vlan(...): expected 0x8100 or 0x88a8" },
+	{ "push_vlan(vid=1)", "push_vlan(...) needs vid= and pcp=" },
+	{ "push_vlan(vid=1,pcp=0,cfi=0)", "cfi '0' in push_vlan(...)" },
+	{ "push_vlan(vid=x,pcp=0)", "bad vid 'x' in push_vlan(...)" },
+	{ "push_vlan(vid=1,vid=2,pcp=0)", "argument 'vid' given twice" },
+	{ "push_vlan(prio=1)", "unknown argument 'prio' in push_vlan(...)" },
+	{ "push_vlan", "expected '(' after push_vlan" },
+	{ "pop_vlan(1)", "trailing garbage '(' after action 'pop_vlan'" },
+	{ "hash(l3(0))", "unknown hash algorithm 'l3' in hash(...)" },
+	{ "hash(l4(x))", "bad number 'x' in hash(l4(...))" },
+	{ "hash(l4(0x100000000))", "'0x100000000' out of range in hash(l4(...))" },
+	{ "recirc(1),2", "action '2' after recirc(...): recirc must be the last action" },
+	{ "recirc()", "bad number ')' in recirc(...)" },
 };
 
 static void test_actions(void)
@@ -659,6 +677,30 @@ static void test_actions(void)
 	check_actions("1,2,3", "1,2,3", NULL);
 	check_actions(" 0x2, 3\t4 ", "2,3,4", NULL);
 	check_actions("255", "255", NULL);
+	/* VLAN, hash, recirc: printed as OVS's format_odp_action does. */
+	check_actions("push_vlan(vid=100,pcp=3)", "push_vlan(vid=100,pcp=3)",
+		      NULL);
+	check_actions("2,push_vlan(vid=100,pcp=0),3",
+		      "2,push_vlan(vid=100,pcp=0),3", NULL);
+	check_actions("push_vlan(tpid=0x88a8,vid=4095,pcp=7,cfi=1)",
+		      "push_vlan(tpid=0x88a8,vid=4095,pcp=7)", NULL);
+	check_actions("push_vlan(pcp=1,vid=0,tpid=33024)",
+		      "push_vlan(vid=0,pcp=1)", NULL);
+	check_actions("pop_vlan,pop_vlan,1", "pop_vlan,pop_vlan,1", NULL);
+	check_actions("hash(l4(0)),recirc(1)", "hash(l4(0)),recirc(0x1)", NULL);
+	check_actions("hash(l4(4294967295)),recirc(0xffffffff)",
+		      "hash(l4(4294967295)),recirc(0xffffffff)", NULL);
+	check_actions("recirc(0)", "recirc(0)", NULL);
+	memset(&flow, 0, sizeof(flow));
+	ASSERT_OK(fp_odp_actions_parse("push_vlan(tpid=0x88a8,vid=100,pcp=5)",
+				       NULL, &flow, err, sizeof(err)),
+		  "push_vlan parses");
+	ASSERT_EQ(flow.actions[0].type, FP_ACT_PUSH_VLAN, "push_vlan type");
+	ASSERT_EQ(ntohs(flow.actions[0].u.push_vlan.tpid), 0x88a8,
+		  "push_vlan tpid, network order");
+	ASSERT_EQ(ntohs(flow.actions[0].u.push_vlan.tci), 5 << 13 | 100,
+		  "push_vlan tci: pcp and vid, no CFI (DEI 0 on the wire)");
+	ASSERT_EQ(flow.flags & FP_FLOW_F_SLOW_PATH, 0, "push_vlan has a stage");
 
 	/* Out of the port it came in: asked for, so the datapath does it. */
 	memset(&key, 0, sizeof(key));

@@ -10,6 +10,10 @@
   traffic.py send IFACE PCAP [--rate PPS]
       Sends every frame of PCAP, byte for byte, on IFACE (AF_PACKET), paced
       to at most PPS frames a second. Prints the number sent.
+  traffic.py tag IN.pcap OUT.pcap [--push TPID:VID:PCP]... [--pop N]
+      Writes the frames of IN with their N outer VLAN tags removed, then
+      each --push tag inserted after the MAC addresses, in order (the
+      last given ends up outermost), as push_vlan/pop_vlan leave them.
   traffic.py count PCAP
       Prints the number of frames in PCAP.
   traffic.py bytes PCAP
@@ -120,6 +124,19 @@ def cmd_send(a):
     print(sent)
 
 
+def cmd_tag(a):
+    out = []
+    for fr in read_pcap(a.inp):
+        for _ in range(a.pop):
+            if len(fr) >= 18 and fr[12:14] in (b"\x81\x00", b"\x88\xa8"):
+                fr = fr[:12] + fr[16:]
+        for tag in a.push:
+            tpid, vid, pcp = (int(x, 0) for x in tag.split(":"))
+            fr = fr[:12] + struct.pack("!HH", tpid, pcp << 13 | vid) + fr[12:]
+        out.append(fr)
+    write_pcap(a.out, out)
+
+
 def cmd_count(a):
     print(len(read_pcap(a.pcap)))
 
@@ -191,6 +208,11 @@ def main():
     s.add_argument("iface")
     s.add_argument("pcap")
     s.add_argument("--rate", type=float, default=0, help="frames per second")
+    t = sub.add_parser("tag")
+    t.add_argument("inp")
+    t.add_argument("out")
+    t.add_argument("--push", action="append", default=[], help="TPID:VID:PCP")
+    t.add_argument("--pop", type=int, default=0, help="outer tags to remove")
     c = sub.add_parser("count")
     c.add_argument("pcap")
     b = sub.add_parser("bytes")
@@ -202,6 +224,7 @@ def main():
     return {
         "udp": cmd_udp,
         "send": cmd_send,
+        "tag": cmd_tag,
         "count": cmd_count,
         "bytes": cmd_bytes,
         "compare": cmd_compare,

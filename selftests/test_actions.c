@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The action stages push_vlan, pop_vlan, hash and recirc under
+ * BPF_PROG_TEST_RUN (selftests/harness.h), chained with output.
+ *
+ * VLAN results are checked on the wire: bpf_skb_vlan_push() leaves the
+ * outer tag in skb metadata, which test_run's data_out does not show. So
+ * the tagged copies are clones (which really leave their veth) and each
+ * is captured on the far end of its veth, where the tag is in the frame;
+ * a list ends in an output to a port that does not exist (9), so that
+ * even its last real copy is a clone. Expected frames: pcaps/gen_actions.py.
+ *
+ * hash + recirc: a flow hash(l4(B)),recirc(1), then a flow keyed
+ * recirc_id(1),dp_hash(X) with X computed here by the same function
+ * (maps/flow_hash.h); both flows account the packet. The tail-call budget
+ * across the recirculation: lookup's second pass still refuses, before
+ * any action runs, a list that would not fit.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "test.h"
+#include "flow_hash.h"
+#include "odp.h"
+
+#define OUT(...) .out = { __VA_ARGS__ }
+#define CNT(...) .cnt = { __VA_ARGS__ }
+#define C(c, d) { FP_CNT_##c, (d) }
+#define FLOW(acts) { .actions = (acts) }
+#define WIRE(p, f) { (p), "act_" f ".pcap" }
+
+/* The last real copy is a clone too: see above. */
+#define SHOT_AFTER(...)                                          \
+	.expect = { TC_ACT_SHOT, OUT(__VA_ARGS__), 0,            \
+		    CNT(C(HIT, 1), C(OUTPUT_NO_PORT, 1)) }
+
+static const struct fp_h_case vlan_cases[] = {
+	{
+		/* The paper's example: an untagged copy, then a tagged one. */
+		.desc = "2,push_vlan(vid=100,pcp=0),3",
+		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+		.flows = { FLOW("2,push_vlan(vid=100,pcp=0),3,9") },
+		SHOT_AFTER(2, 3),
+		.wire = { WIRE(2, "untagged"), WIRE(3, "push100p0") },
+	},
+	{
+		.desc = "push 802.1ad onto one tag",
+		.pcap = "dp_vlan_udp.pcap", .in_port = 1,
+		.flows = { FLOW("push_vlan(tpid=0x88a8,vid=200,pcp=5),2,9") },
+		SHOT_AFTER(2),
+		.wire = { WIRE(2, "push_s200") },
+	},
+	{
+		/* A third tag: the packet has it, the key cannot. */
+		.desc = "push onto two tags", .pcap = "act_qinq_udp.pcap",
+		.in_port = 1,
+		.flows = { FLOW("push_vlan(vid=300,pcp=1),2,9") },
+		SHOT_AFTER(2),
+		.wire = { WIRE(2, "push300_qinq") },
+	},
+	{
+		.desc = "pop_vlan of an untagged packet",
+		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+		.flows = { FLOW("pop_vlan,2,9") },
+		SHOT_AFTER(2),
+		.wire = { WIRE(2, "untagged") },
+	},
+	{
+		.desc = "pop_vlan of one tag", .pcap = "dp_vlan_udp.pcap",
+		.in_port = 1,
+		.flows = { FLOW("pop_vlan,2,9") },
+		SHOT_AFTER(2),
+		.wire = { WIRE(2, "vlan_popped") },
+	},
+	{
+		.desc = "pop_vlan of two tags, one by one",
+		.pcap = "act_qinq_udp.pcap", .in_port = 1,
+		.flows = { FLOW("pop_vlan,2,pop_vlan,3,9") },
+		SHOT_AFTER(2, 3),
+		.wire = { WIRE(2, "qinq_popped"), WIRE(3, "vlan_popped") },
+	},
+	{
+		.desc = "push, push 802.1ad, pop between outputs",
+		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+		.flows = { FLOW("push_vlan(vid=10,pcp=1),"
+				"push_vlan(tpid=0x88a8,vid=20,pcp=2),2,pop_vlan,"
+				"3,pop_vlan,1,9") },
+		/* 1 is the input port, asked for: the copy goes back. */
+		SHOT_AFTER(2, 3, 1),
+		.wire = { WIRE(2, "chain_two"), WIRE(3, "chain_one"),
+			  WIRE(1, "untagged") },
+	},
+	{
+		/* The redirected last copy: test_run shows data_out without
+		 * the tag it holds in metadata; the clone before it has it
+		 * on the wire. */
+		.desc = "push, clone, then redirect",
+		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+		.flows = { FLOW("push_vlan(vid=100,pcp=0),2,3") },
+		.expect = { TC_ACT_REDIRECT, OUT(2, 3), 0, CNT(C(HIT, 1)),
+			    true },
+		.wire = { WIRE(2, "push100p0") },
+	},
+};
+
+#define KEY_LEN FP_ODP_KEY_STRLEN
+
+/* The key of packet 0 of @pcap on port 1, with metadata, as text. */
+static int key_text(const char *pcap, __u32 recirc_id, bool hash,
+		    __u32 basis, const struct fp_vlan_tag *tag, char *buf)
+{
+	struct fp_h_pcap pc = {};
+	struct fp_flow_key key;
+	int err = fp_h_pcap_read(pcap, &pc);
+
+	if (err)
+		return err;
+	fp_h_key_of(pc.pkt[0].data, pc.pkt[0].len, 1, &key);
+	fp_h_pcap_free(&pc);
+	key.recirc_id = recirc_id;
+	if (hash)
+		key.dp_hash = fp_flow_hash_l4(&key, basis);
+	if (tag) {
+		key.vlan[1] = key.vlan[0];
+		key.vlan[0] = *tag;
+	}
+	fp_odp_key_format(&key, buf, KEY_LEN);
+	return 0;
+}
+
+/* "9,9,...,9,2": @n actions, all but the last to a missing port. */
+static void outputs(char *buf, size_t len, int n)
+{
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < n - 1; i++)
+		off += snprintf(buf + off, len - off, "9,");
+	snprintf(buf + off, len - off, "2");
+}
+
+static void test_recirc(struct fp_h *h)
+{
+	static char hashed0[KEY_LEN], tagged[KEY_LEN], many[256], more[256];
+	struct fp_vlan_tag tag = { htons(0x8100), htons(0x1000 | 100) };
+	struct fp_flow_key k;
+	int err;
+
+	err = key_text("dp_ipv4_udp.pcap", 1, true, 0, NULL, hashed0);
+	if (!err)
+		err = key_text("dp_ipv4_udp.pcap", 5, false, 0, &tag, tagged);
+	if (!ASSERT_OK(err, "recirc: keys"))
+		return;
+	if (!ASSERT_OK(fp_h_key_parse(hashed0, &k), "recirc: key parses") ||
+	    !ASSERT_TRUE(k.dp_hash != 0, "dp_hash is never 0"))
+		return;
+	outputs(many, sizeof(many), 28);
+	outputs(more, sizeof(more), 29);
+
+	const struct fp_h_case cases[] = {
+		{
+			.desc = "hash(l4(0)),recirc(1), then dp_hash",
+			.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+			.flows = { FLOW("hash(l4(0)),recirc(1)"),
+				   { .actions = "2", .match = hashed0 } },
+			.expect = { TC_ACT_REDIRECT, OUT(2), 0,
+				    CNT(C(HIT, 2)), true, 0x3 },
+		},
+		{
+			/* Another basis, another hash: the second pass
+			 * misses. */
+			.desc = "hash(l4(1)) misses dp_hash of basis 0",
+			.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+			.flows = { FLOW("hash(l4(1)),recirc(1)"),
+				   { .actions = "2", .match = hashed0 } },
+			.expect = { TC_ACT_SHOT, OUT(0), 0,
+				    CNT(C(HIT, 1), C(MISS, 1), C(UPCALL, 1),
+					C(MISS_DROP, 1)) },
+		},
+		{
+			/* recirc parses the pushed packet again: the tag,
+			 * in skb metadata, is in the new key. */
+			.desc = "push_vlan, recirc: the tag is keyed",
+			.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+			.flows = { FLOW("push_vlan(vid=100,pcp=0),recirc(5)"),
+				   { .actions = "2,9", .match = tagged } },
+			.expect = { TC_ACT_SHOT, OUT(2), 0,
+				    CNT(C(HIT, 2), C(OUTPUT_NO_PORT, 1)),
+				    false, 0x3 },
+			.wire = { WIRE(2, "push100p0") },
+		},
+		{
+			/* parser, lookup, hash, recirc, recirc stage,
+			 * lookup: 5 tail calls; 28 actions make 33. */
+			.desc = "budget: 28 actions after a recirculation",
+			.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+			.flows = { FLOW("hash(l4(0)),recirc(1)"),
+				   { .actions = many, .match = hashed0 } },
+			.expect = { TC_ACT_REDIRECT, OUT(2), 0,
+				    CNT(C(HIT, 2), C(OUTPUT_NO_PORT, 27)),
+				    true, 0x3 },
+		},
+		{
+			/* One more does not fit: the second lookup sends
+			 * the packet up before any of its actions. */
+			.desc = "budget: 29 actions after a recirculation",
+			.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+			.flows = { FLOW("hash(l4(0)),recirc(1)"),
+				   { .actions = more, .match = hashed0 } },
+			.expect = { TC_ACT_SHOT, OUT(0), 0,
+				    CNT(C(HIT, 2), C(TAIL_CALL_BUDGET, 1),
+					C(UPCALL, 1)),
+				    false, 0x3 },
+		},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		fp_h_run_case(h, &cases[i]);
+}
+
+int main(void)
+{
+	struct fp_h h;
+	size_t i;
+
+	fp_test_name = "test_actions";
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (fp_h_init(&h, 3))
+		return 1;
+	for (i = 0; i < sizeof(vlan_cases) / sizeof(vlan_cases[0]); i++)
+		fp_h_run_case(&h, &vlan_cases[i]);
+	test_recirc(&h);
+	fp_h_fini(&h);
+	return fp_test_exit();
+}
