@@ -24,6 +24,7 @@ const char *const fp_counter_names[FP_CNT_MAX] = {
 	[FP_CNT_MISS_DROP] = "miss_dropped",
 	[FP_CNT_PARSE_INCOMPLETE] = "parse_incomplete",
 	[FP_CNT_ACTION_FAILED] = "action_failed",
+	[FP_CNT_SET_MISMATCH] = "set_mismatch",
 };
 
 int fp_counters_read(struct fp_dp *dp, unsigned long long *out)

@@ -15,6 +15,7 @@
 
 #include "odp.h"
 #include "odp_text.h"
+#include "odp_act_set.h"
 #include "ports.h"
 
 struct odp_action {
@@ -277,6 +278,7 @@ static const struct odp_action actions[] = {
 	{ "pop_vlan", FP_ACT_POP_VLAN, parse_no_args, format_pop_vlan },
 	{ "hash", FP_ACT_HASH, parse_hash, format_hash },
 	{ "recirc", FP_ACT_RECIRC, parse_recirc, format_recirc },
+	{ "set", FP_ACT_SET_FIELD, fp_odp_set_parse, fp_odp_set_format },
 };
 
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))

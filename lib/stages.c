@@ -16,6 +16,7 @@
 #include "pop_vlan.skel.h"
 #include "hash.skel.h"
 #include "act_recirc.skel.h"
+#include "set_field.skel.h"
 #include "upcall.skel.h"
 
 /* Order matters for an upgrade: the loader swaps prog-array slots from the
@@ -27,6 +28,8 @@ const struct fp_stage fp_stages[] = {
 	{ "lookup", "fp_lookup", FP_SLOT_LOOKUP, lookup_bpf__elf_bytes },
 	{ "upcall", "fp_upcall_stage", FP_SLOT_UPCALL, upcall_bpf__elf_bytes },
 	{ "output", "fp_output", FP_SLOT_OUTPUT, output_bpf__elf_bytes },
+	{ "set_field", "fp_set_field", FP_SLOT_SET_FIELD,
+	  set_field_bpf__elf_bytes },
 	{ "push_vlan", "fp_push_vlan", FP_SLOT_PUSH_VLAN,
 	  push_vlan_bpf__elf_bytes },
 	{ "pop_vlan", "fp_pop_vlan", FP_SLOT_POP_VLAN, pop_vlan_bpf__elf_bytes },

@@ -57,6 +57,70 @@ struct fp_action_recirc {
 	__u32 id;
 };
 
+/* fp_action_set_field.group: which header one set() element rewrites. */
+enum fp_set_group {
+	FP_SET_NONE = 0,
+	FP_SET_ETH = 1, /* set(eth(...)) */
+	FP_SET_IPV4 = 2, /* set(ipv4(...)) */
+	FP_SET_IPV6 = 3, /* set(ipv6(...)) */
+	FP_SET_TCP = 4, /* set(tcp(...)) */
+	FP_SET_UDP = 5, /* set(udp(...)) */
+};
+
+/* The settable fields of each group, as values and as masks. */
+struct fp_set_eth {
+	__u8 src[6];
+	__u8 dst[6];
+};
+
+struct fp_set_ipv4 {
+	__be32 src;
+	__be32 dst;
+	__u8 tos; /* DSCP and ECN */
+	__u8 ttl;
+	__u8 pad[2];
+};
+
+struct fp_set_ipv6 {
+	__u8 src[16];
+	__u8 dst[16];
+	__be32 label; /* low 20 bits */
+	__u8 tclass;
+	__u8 hlimit;
+	__u8 pad[2];
+};
+
+struct fp_set_l4 {
+	__be16 src;
+	__be16 dst;
+};
+
+/*
+ * set(...) of one field group: each byte of the header becomes
+ * (old & ~mask) | val. A field left out has mask 0 and is not touched;
+ * val has no bit outside mask.
+ */
+struct fp_action_set_field {
+	__u32 group; /* enum fp_set_group */
+	union {
+		struct {
+			struct fp_set_eth val, mask;
+		} eth;
+		struct {
+			struct fp_set_ipv4 val, mask;
+		} ipv4;
+		struct {
+			struct fp_set_ipv6 val, mask;
+		} ipv6;
+		struct {
+			struct fp_set_l4 val, mask;
+		} l4; /* tcp, udp */
+	} u;
+};
+
+_Static_assert(sizeof(struct fp_action_set_field) <= FP_ACTION_ARG_SIZE,
+	       "set() arguments");
+
 struct fp_action {
 	__u32 type; /* enum fp_action_type */
 	__u32 pad;
@@ -65,7 +129,7 @@ struct fp_action {
 		struct fp_action_push_vlan push_vlan;
 		struct fp_action_hash hash;
 		struct fp_action_recirc recirc;
-		/* set(): struct fp_action_set_field, by the set_field stage */
+		struct fp_action_set_field set_field;
 		__u8 raw[FP_ACTION_ARG_SIZE];
 	} u;
 };

@@ -26,6 +26,7 @@ enum fp_counter {
 	FP_CNT_MISS_DROP, /* missed and dropped by config */
 	FP_CNT_PARSE_INCOMPLETE, /* headers beyond the parser's reach: dropped */
 	FP_CNT_ACTION_FAILED, /* an action's helper failed: dropped */
+	FP_CNT_SET_MISMATCH, /* set(): headers unlike the flow key's: dropped */
 	FP_CNT_MAX,
 };
 
