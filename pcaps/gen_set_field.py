@@ -32,10 +32,10 @@ def pkt(n, l4="udp", v6=False, vlan=False, ext=False, udp0=False,
         src_mac="02:00:00:00:00:01", dst_mac="02:00:00:00:00:02",
         src="192.0.2.1", dst="198.51.100.2", tos=0, ttl=64,
         src6="2001:db8::1", dst6="2001:db8::2", tc=0, fl=0x12345, hlim=64,
-        sport=None, dport=None):
+        sport=None, dport=None, vid=100, prio=3):
     p = Ether(src=src_mac, dst=dst_mac)
     if vlan:
-        p = p / Dot1Q(vlan=100, prio=3)
+        p = p / Dot1Q(vlan=vid, prio=prio)
     if v6:
         p = p / IPv6(src=src6, dst=dst6, tc=tc, fl=fl, hlim=hlim)
         if ext:
@@ -89,6 +89,14 @@ CASES = {
     "udp6_ports": (dict(UDP6, ext=True), dict(dport=5353)),
     "tcp_masked": (TCP4, dict(dport=0x1f50)),
     "chain": (TCP4, dict(dst_mac="02:00:00:00:00:0b", ttl=9, dport=81)),
+    # After pop_vlan the tag is gone from the data; after two pushes the
+    # first tag is in the data, the second in skb metadata, which
+    # BPF_PROG_TEST_RUN's output does not show.
+    "pop_then_set": (dict(UDP4, vlan=True), dict(vlan=False,
+                                                 dst="203.0.113.6")),
+    "push_then_set": (UDP4, dict(ttl=9)),
+    "push2_then_set": (UDP4, dict(vlan=True, vid=5, prio=0, ttl=9,
+                                  dport=5353)),
 }
 
 

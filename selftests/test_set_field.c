@@ -240,6 +240,15 @@ static const struct sf_case sf_cases[] = {
 	  "set(eth(dst=02:00:00:00:00:0b)),set(ipv4(ttl=9)),2,"
 	  "set(tcp(dst=81)),3",
 	  { 2, 3 }, "1,1,," },
+	/* Only the tags in the data move the headers. */
+	{ "pop_then_set", "pop_vlan,set(ipv4(dst=203.0.113.6)),2", { 2 },
+	  "1,,1," },
+	{ "push_then_set", "push_vlan(vid=5,pcp=0),set(ipv4(ttl=9)),2", { 2 },
+	  "1,,1," },
+	{ "push2_then_set",
+	  "push_vlan(vid=5,pcp=0),push_vlan(tpid=0x88a8,vid=6,pcp=0),"
+	  "set(ipv4(ttl=9)),set(udp(dst=5353)),2",
+	  { 2 }, "1,,1," },
 };
 
 #define N_SF (sizeof(sf_cases) / sizeof(sf_cases[0]))
