@@ -32,6 +32,7 @@ const char *const fp_map_names[FP_MAP_COUNT] = {
 	[FP_MAP_PORT_STATS] = "port_stats",
 	[FP_MAP_COUNTERS] = "counters",
 	[FP_MAP_DP_CONFIG] = "dp_config",
+	[FP_MAP_SLOW_ACTIONS] = "slow_actions",
 };
 
 const char *fp_bpffs_root(void)

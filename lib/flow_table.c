@@ -190,12 +190,31 @@ void fp_flow_writer_fini(struct fp_flow_writer *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* The slow path's list of the flow at @key is gone (or never was). */
+static int slow_del(struct fp_dp *dp, const struct fp_flow_key *key)
+{
+	if (bpf_map_delete_elem(dp->map_fd[FP_MAP_SLOW_ACTIONS], key) &&
+	    errno != ENOENT)
+		return map_err(dp, "deleting a slow-path action list");
+	return 0;
+}
+
 int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
 		       const struct fp_flow *flow, unsigned int flags)
+{
+	return fp_flow_writer_put_all(w, key, flow, NULL, flags);
+}
+
+int fp_flow_writer_put_all(struct fp_flow_writer *w,
+			   const struct fp_flow_key *key,
+			   const struct fp_flow *flow,
+			   const struct fp_slow_actions *all,
+			   unsigned int flags)
 {
 	struct fp_dp *dp = w->dp;
 	int fd = dp->map_fd[FP_MAP_FLOW_TABLE];
 	struct fp_flow *new, *old;
+	bool slow = all && (flow->flags & FP_FLOW_F_SLOW_PATH);
 	int err;
 
 	new = malloc(sizeof(*new));
@@ -217,10 +236,17 @@ int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
 		 * old flow or the new one, and both count into one slot. */
 		new->stats_idx = old->stats_idx;
 		err = 0;
-		if (flags & FP_FLOW_RESET_STATS)
+		/* The list before the flow that upcalls for it; a list the
+		 * new flow does not need goes after the flow. */
+		if (slow && bpf_map_update_elem(dp->map_fd[FP_MAP_SLOW_ACTIONS],
+						key, all, BPF_ANY))
+			err = map_err(dp, "storing a slow-path action list");
+		if (!err && (flags & FP_FLOW_RESET_STATS))
 			err = stats_zero(dp, new->stats_idx);
 		if (!err && bpf_map_update_elem(fd, key, new, BPF_EXIST))
 			err = map_err(dp, "replacing a flow");
+		if (!err && !slow && (old->flags & FP_FLOW_F_SLOW_PATH))
+			err = slow_del(dp, key);
 		goto out;
 	}
 	if (errno != ENOENT) {
@@ -238,8 +264,16 @@ int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
 	err = stats_zero(dp, new->stats_idx);
 	if (err)
 		goto out;
+	if (slow && bpf_map_update_elem(dp->map_fd[FP_MAP_SLOW_ACTIONS], key,
+					all, BPF_ANY)) {
+		err = errno == E2BIG ? -ENOSPC :
+				       map_err(dp, "storing a slow-path action list");
+		goto out;
+	}
 	if (bpf_map_update_elem(fd, key, new, BPF_NOEXIST)) {
 		err = errno == E2BIG ? -ENOSPC : map_err(dp, "installing a flow");
+		if (slow)
+			slow_del(dp, key);
 		goto out;
 	}
 	slot_set(w, new->stats_idx, true);
@@ -261,9 +295,9 @@ int fp_flow_writer_del(struct fp_flow_writer *w, const struct fp_flow_key *key,
 	if (bpf_map_delete_elem(w->dp->map_fd[FP_MAP_FLOW_TABLE], key))
 		return errno == ENOENT ? -ENOENT :
 					 map_err(w->dp, "deleting a flow");
-	/* The slot is free once no flow names it: nothing else to undo. */
+	/* The slot is free once no flow names it. */
 	slot_set(w, flow.stats_idx, false);
-	return 0;
+	return flow.flags & FP_FLOW_F_SLOW_PATH ? slow_del(w->dp, key) : 0;
 }
 
 struct key_list {
@@ -308,6 +342,19 @@ int fp_flow_writer_flush(struct fp_flow_writer *w)
 		else if (errno != ENOENT)
 			err = map_err(w->dp, "deleting a flow");
 	}
+	/* Then every slow-path list, flows gone or not (a writer that died
+	 * between a list and its flow leaves one behind). */
+	if (!err) {
+		int sfd = w->dp->map_fd[FP_MAP_SLOW_ACTIONS];
+		struct fp_flow_key k;
+
+		while (!bpf_map_get_next_key(sfd, NULL, &k))
+			if (bpf_map_delete_elem(sfd, &k) && errno != ENOENT) {
+				err = map_err(w->dp,
+					      "deleting a slow-path action list");
+				break;
+			}
+	}
 	free(l.keys);
 	/* Even a partial flush leaves the slot map unknown: read it again. */
 	free(w->used);
@@ -325,6 +372,28 @@ int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
 		err = fp_flow_writer_put(&w, key, flow, flags);
 	fp_flow_writer_fini(&w);
 	return err;
+}
+
+int fp_flow_put_all(struct fp_dp *dp, const struct fp_flow_key *key,
+		    const struct fp_flow *flow, const struct fp_slow_actions *all,
+		    unsigned int flags)
+{
+	struct fp_flow_writer w;
+	int err = fp_flow_writer_init(&w, dp);
+
+	if (!err)
+		err = fp_flow_writer_put_all(&w, key, flow, all, flags);
+	fp_flow_writer_fini(&w);
+	return err;
+}
+
+int fp_flow_slow_get(struct fp_dp *dp, const struct fp_flow_key *key,
+		     struct fp_slow_actions *all)
+{
+	if (bpf_map_lookup_elem(dp->map_fd[FP_MAP_SLOW_ACTIONS], key, all))
+		return errno == ENOENT ? -ENOENT :
+					 map_err(dp, "reading a slow-path action list");
+	return 0;
 }
 
 int fp_flow_del(struct fp_dp *dp, const struct fp_flow_key *key,

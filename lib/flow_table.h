@@ -22,6 +22,7 @@
 #include "flow_key.h"
 #include "actions.h"
 #include "flow_stats.h"
+#include "slow_actions.h"
 
 enum fp_flow_put_flags {
 	FP_FLOW_CREATE = 1 << 0, /* may install a flow that is not there */
@@ -40,6 +41,21 @@ enum fp_flow_put_flags {
  */
 int fp_flow_put(struct fp_dp *dp, const struct fp_flow_key *key,
 		const struct fp_flow *flow, unsigned int flags);
+
+/*
+ * As fp_flow_put(), for a flow the slow path executes: if @flow has
+ * FP_FLOW_F_SLOW_PATH and @all is not NULL, @all (its whole action list)
+ * is stored in slow_actions under @key before the flow is installed. A
+ * flow put without a list loses the one it had, after the flow is
+ * replaced; fp_flow_del() and fp_flow_flush() remove lists too.
+ */
+int fp_flow_put_all(struct fp_dp *dp, const struct fp_flow_key *key,
+		    const struct fp_flow *flow, const struct fp_slow_actions *all,
+		    unsigned int flags);
+
+/* The slow path's action list of the flow at @key. 0 or -ENOENT. */
+int fp_flow_slow_get(struct fp_dp *dp, const struct fp_flow_key *key,
+		     struct fp_slow_actions *all);
 
 /* Remove the flow at @key, freeing its stats slot. @stats (may be NULL)
  * gets its last stats. Returns 0 or -ENOENT. */
@@ -69,6 +85,11 @@ void fp_flow_writer_fini(struct fp_flow_writer *w);
 /* As fp_flow_put(), fp_flow_del() and fp_flow_flush(). */
 int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
 		       const struct fp_flow *flow, unsigned int flags);
+int fp_flow_writer_put_all(struct fp_flow_writer *w,
+			   const struct fp_flow_key *key,
+			   const struct fp_flow *flow,
+			   const struct fp_slow_actions *all,
+			   unsigned int flags);
 int fp_flow_writer_del(struct fp_flow_writer *w, const struct fp_flow_key *key,
 		       struct fp_flow_stats *stats);
 int fp_flow_writer_flush(struct fp_flow_writer *w);

@@ -38,6 +38,7 @@
 
 #include "flow_key.h"
 #include "actions.h"
+#include "slow_actions.h"
 
 /* Room for any key or action list as text (formatters never need more),
  * and for any error message. */
@@ -73,5 +74,22 @@ int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
 /* Write the actions of @flow as text ("drop" if none); returns as
  * fp_odp_key_format(). FP_ODP_ACTIONS_STRLEN bytes always suffice. */
 int fp_odp_actions_format(const struct fp_flow *flow, char *buf, size_t len);
+
+/*
+ * As fp_odp_actions_parse(), for a flow the slow path may execute: up to
+ * FP_SLOW_MAX_ACTIONS actions into @all (what the slow_actions map keeps).
+ * @flow gets the first FP_MAX_ACTIONS of them, and FP_FLOW_F_SLOW_PATH if
+ * there are more or one has no BPF stage. Past FP_SLOW_MAX_ACTIONS the
+ * message names the first action that does not fit.
+ */
+int fp_odp_actions_parse_all(const char *s, const struct fp_flow_key *key,
+			     struct fp_flow *flow, struct fp_slow_actions *all,
+			     char *err, size_t errlen);
+
+/* The text of @n actions; FP_ODP_SLOW_ACTIONS_STRLEN bytes always
+ * suffice for FP_SLOW_MAX_ACTIONS of them. */
+#define FP_ODP_SLOW_ACTIONS_STRLEN (FP_ODP_ACTIONS_STRLEN * 8)
+int fp_odp_actions_format_list(const struct fp_action *actions, __u32 n,
+			       char *buf, size_t len);
 
 #endif

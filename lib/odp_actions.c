@@ -317,7 +317,16 @@ static const char *action_names(char *buf, size_t len)
 	return buf;
 }
 
-static int parse_one(struct fp_odp_in *in, struct fp_flow *flow,
+/* An action list being parsed: room for @cap elements. */
+struct act_list {
+	struct fp_action *a;
+	__u32 cap;
+	__u32 n;
+	bool slow; /* an action without a BPF stage */
+	const char *limit; /* why @cap, for the message */
+};
+
+static int parse_one(struct fp_odp_in *in, struct act_list *l,
 		     const struct fp_flow_key *key)
 {
 	char q[FP_ODP_QUOTE_LEN], names[256];
@@ -343,35 +352,34 @@ static int parse_one(struct fp_odp_in *in, struct fp_flow *flow,
 					    fp_odp_quote(q, name, len ? len : 1),
 					    action_names(names, sizeof(names)));
 	}
-	if (flow->n_actions &&
-	    flow->actions[flow->n_actions - 1].type == FP_ACT_RECIRC) {
+	if (l->n && l->a[l->n - 1].type == FP_ACT_RECIRC) {
 		len = fp_odp_value(in, &name);
 		return fp_odp_error(in,
 				    "action '%s' after recirc(...): recirc must be the last action",
 				    fp_odp_quote(q, start, in->p - start));
 	}
-	if (flow->n_actions == FP_MAX_ACTIONS) {
+	if (l->n == l->cap) {
 		len = fp_odp_value(in, &name);
 		return fp_odp_error(in,
-				    "too many actions: '%s' would be action %u, a flow holds at most %u",
+				    "too many actions: '%s' would be action %u, %s %u",
 				    fp_odp_quote(q, start, in->p - start),
-				    FP_MAX_ACTIONS + 1, FP_MAX_ACTIONS);
+				    l->cap + 1, l->limit, l->cap);
 	}
-	act = &flow->actions[flow->n_actions];
+	act = &l->a[l->n];
 	memset(act, 0, sizeof(*act));
 	act->type = desc->type;
 	err = desc->parse(in, act, key);
 	if (err)
 		return err;
-	flow->n_actions++;
+	l->n++;
 	/* Without a BPF stage for it, the slow path runs the whole flow. */
 	if (desc->type >= FP_ACT_TYPE_MAX)
-		flow->flags |= FP_FLOW_F_SLOW_PATH;
+		l->slow = true;
 	return 0;
 }
 
-int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
-			 struct fp_flow *flow, char *err, size_t errlen)
+static int parse_list(const char *s, const struct fp_flow_key *key,
+		      struct act_list *l, char *err, size_t errlen)
 {
 	struct fp_odp_in in = { .p = s, .err = err, .errlen = errlen };
 	char q[FP_ODP_QUOTE_LEN], q2[FP_ODP_QUOTE_LEN];
@@ -380,9 +388,9 @@ int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
 
 	if (errlen)
 		err[0] = '\0';
-	flow->flags &= ~FP_FLOW_F_SLOW_PATH;
-	flow->n_actions = 0;
-	memset(flow->actions, 0, sizeof(flow->actions));
+	l->n = 0;
+	l->slow = false;
+	memset(l->a, 0, l->cap * sizeof(*l->a));
 
 	fp_odp_skip_space(&in);
 	if (!strncmp(in.p, "drop", 4)) {
@@ -397,7 +405,7 @@ int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
 		if (!*in.p)
 			break;
 		last = in.p;
-		ret = parse_one(&in, flow, key);
+		ret = parse_one(&in, l, key);
 		if (ret)
 			break;
 		if (*in.p == ')') {
@@ -421,25 +429,66 @@ int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
 		ret = fp_odp_error(&in,
 				   "no actions: expected a port number, a list such as 2,3, or drop");
 	if (ret) {
-		flow->n_actions = 0;
-		flow->flags &= ~FP_FLOW_F_SLOW_PATH;
-		memset(flow->actions, 0, sizeof(flow->actions));
+		l->n = 0;
+		l->slow = false;
+		memset(l->a, 0, l->cap * sizeof(*l->a));
 	}
+	return ret;
+}
+
+int fp_odp_actions_parse(const char *s, const struct fp_flow_key *key,
+			 struct fp_flow *flow, char *err, size_t errlen)
+{
+	struct act_list l = { flow->actions, FP_MAX_ACTIONS, 0, false,
+			      "a flow holds at most" };
+	int ret = parse_list(s, key, &l, err, errlen);
+
+	flow->n_actions = l.n;
+	flow->flags &= ~FP_FLOW_F_SLOW_PATH;
+	if (l.slow)
+		flow->flags |= FP_FLOW_F_SLOW_PATH;
+	return ret;
+}
+
+int fp_odp_actions_parse_all(const char *s, const struct fp_flow_key *key,
+			     struct fp_flow *flow, struct fp_slow_actions *all,
+			     char *err, size_t errlen)
+{
+	struct act_list l = { all->actions, FP_SLOW_MAX_ACTIONS, 0, false,
+			      "a slow-path flow holds at most" };
+	int ret = parse_list(s, key, &l, err, errlen);
+
+	all->n_actions = l.n;
+	all->pad = 0;
+	flow->n_actions = l.n < FP_MAX_ACTIONS ? l.n : FP_MAX_ACTIONS;
+	memcpy(flow->actions, all->actions,
+	       sizeof(flow->actions[0]) * FP_MAX_ACTIONS);
+	flow->flags &= ~FP_FLOW_F_SLOW_PATH;
+	if (l.slow || l.n > FP_MAX_ACTIONS)
+		flow->flags |= FP_FLOW_F_SLOW_PATH;
 	return ret;
 }
 
 int fp_odp_actions_format(const struct fp_flow *flow, char *buf, size_t len)
 {
+	__u32 n = flow->n_actions;
+
+	return fp_odp_actions_format_list(flow->actions,
+					  n < FP_MAX_ACTIONS ? n : FP_MAX_ACTIONS,
+					  buf, len);
+}
+
+int fp_odp_actions_format_list(const struct fp_action *actions, __u32 n,
+			       char *buf, size_t len)
+{
 	struct fp_odp_out o;
-	__u32 i, n = flow->n_actions;
+	__u32 i;
 
 	fp_odp_out_init(&o, buf, len);
-	if (n > FP_MAX_ACTIONS)
-		n = FP_MAX_ACTIONS;
 	if (!n)
 		fp_odp_printf(&o, "drop");
 	for (i = 0; i < n; i++) {
-		const struct fp_action *act = &flow->actions[i];
+		const struct fp_action *act = &actions[i];
 		const struct odp_action *desc = find_by_type(act->type);
 
 		if (i)

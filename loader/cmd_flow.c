@@ -20,8 +20,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: flowpath flow add [--may-exist] [--clear] FLOW ACTIONS [--dp NAME]\n"
-		"       flowpath flow set [--clear] FLOW ACTIONS [--dp NAME]\n"
+		"usage: flowpath flow add [--may-exist] [--clear] [--datapath-only] FLOW ACTIONS [--dp NAME]\n"
+		"       flowpath flow set [--clear] [--datapath-only] FLOW ACTIONS [--dp NAME]\n"
 		"       flowpath flow del FLOW [--dp NAME]\n"
 		"       flowpath flow get FLOW [--dp NAME]\n"
 		"       flowpath flow dump [--dp NAME]\n"
@@ -33,7 +33,10 @@ static void usage(FILE *f)
 		"The table is exact-match: a field left out is zero. ACTIONS: port numbers\n"
 		"separated by commas, or drop. add refuses a flow that is already there\n"
 		"unless --may-exist; set installs or replaces. A replaced flow keeps its\n"
-		"stats unless --clear.\n");
+		"stats unless --clear.\n"
+		"A flow of more than 32 actions (at most 256) is executed by the slow path:\n"
+		"its whole list is kept for it in the map slow_actions. --datapath-only\n"
+		"refuses such a flow instead, naming the first action that does not fit.\n");
 }
 
 /* As OVS prints the flags of the packets a flow has seen (tcpdump's). */
@@ -79,14 +82,28 @@ static void print_stats(const struct fp_flow_stats *st)
 	}
 }
 
+/* @arg: the datapath, where a slow-path flow's whole list is. */
 static int print_flow(const struct fp_flow_key *key, const struct fp_flow *flow,
 		      const struct fp_flow_stats *st, void *arg)
 {
-	static char k[FP_ODP_KEY_STRLEN], a[FP_ODP_ACTIONS_STRLEN];
+	static char k[FP_ODP_KEY_STRLEN], a[FP_ODP_SLOW_ACTIONS_STRLEN];
+	static struct fp_slow_actions all;
+	struct fp_dp *dp = arg;
+	int err = -ENOENT;
 
-	(void)arg;
 	fp_odp_key_format(key, k, sizeof(k));
-	fp_odp_actions_format(flow, a, sizeof(a));
+	if (flow->flags & FP_FLOW_F_SLOW_PATH)
+		err = fp_flow_slow_get(dp, key, &all);
+	if (err == -ENOENT)
+		fp_odp_actions_format(flow, a, sizeof(a));
+	else if (!err)
+		fp_odp_actions_format_list(all.actions,
+					   all.n_actions < FP_SLOW_MAX_ACTIONS ?
+						   all.n_actions :
+						   FP_SLOW_MAX_ACTIONS,
+					   a, sizeof(a));
+	else
+		return err;
 	printf("%s, ", k);
 	print_stats(st);
 	printf(", actions:%s\n", a);
@@ -105,7 +122,8 @@ static const struct {
 };
 
 static int run(struct fp_dp *dp, enum flow_op op, const struct fp_flow_key *key,
-	       const struct fp_flow *flow, unsigned int put_flags)
+	       const struct fp_flow *flow, const struct fp_slow_actions *all,
+	       unsigned int put_flags)
 {
 	static char k[FP_ODP_KEY_STRLEN];
 	struct fp_flow_stats st;
@@ -117,7 +135,7 @@ static int run(struct fp_dp *dp, enum flow_op op, const struct fp_flow_key *key,
 	switch (op) {
 	case OP_ADD:
 	case OP_SET:
-		err = fp_flow_put(dp, key, flow, put_flags);
+		err = fp_flow_put_all(dp, key, flow, all, put_flags);
 		if (err == -EEXIST)
 			fp_err("flow add: datapath %s already has flow %s (use 'flow set' or --may-exist to replace it)",
 			       dp->name, k);
@@ -135,10 +153,10 @@ static int run(struct fp_dp *dp, enum flow_op op, const struct fp_flow_key *key,
 			fp_err("flow %s: datapath %s has no flow %s", ops[op].name,
 			       dp->name, k);
 		else if (!err && op == OP_GET)
-			print_flow(key, &got, &st, NULL);
+			err = print_flow(key, &got, &st, dp);
 		return err;
 	case OP_DUMP:
-		return fp_flow_dump(dp, print_flow, NULL);
+		return fp_flow_dump(dp, print_flow, dp);
 	case OP_FLUSH:
 		err = fp_flow_flush(dp);
 		return err < 0 ? err : 0;
@@ -152,12 +170,14 @@ int cmd_flow(int argc, char **argv)
 		{ "dp", required_argument, NULL, 'd' },
 		{ "may-exist", no_argument, NULL, 'm' },
 		{ "clear", no_argument, NULL, 'c' },
+		{ "datapath-only", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	static struct fp_slow_actions all;
 	static struct fp_flow flow;
 	const char *name = FP_DP_DEFAULT, *sub;
-	bool may_exist = false, clear = false;
+	bool may_exist = false, clear = false, dp_only = false;
 	char err[FP_ODP_ERR_LEN];
 	struct fp_flow_key key;
 	unsigned int put_flags;
@@ -176,6 +196,9 @@ int cmd_flow(int argc, char **argv)
 			break;
 		case 'c':
 			clear = true;
+			break;
+		case 'D':
+			dp_only = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -215,6 +238,11 @@ int cmd_flow(int argc, char **argv)
 		fp_err("flow %s: --clear is for flow add and flow set", sub);
 		return 1;
 	}
+	if (dp_only && op != OP_ADD && op != OP_SET) {
+		fp_err("flow %s: --datapath-only is for flow add and flow set",
+		       sub);
+		return 1;
+	}
 
 	/* The text first: a typo needs no datapath to be reported. */
 	if (ops[op].n_args >= 1 &&
@@ -222,9 +250,22 @@ int cmd_flow(int argc, char **argv)
 		fp_err("flow %s: %s", sub, err);
 		return 1;
 	}
-	if (ops[op].n_args == 2 &&
-	    fp_odp_actions_parse(argv[optind + 1], &key, &flow, err,
-				 sizeof(err))) {
+	if (ops[op].n_args == 2 && dp_only) {
+		/* All of it in BPF: the flow table's 32 elements, stages
+		 * only. */
+		if (fp_odp_actions_parse(argv[optind + 1], &key, &flow, err,
+					 sizeof(err))) {
+			fp_err("flow %s: %s (--datapath-only)", sub, err);
+			return 1;
+		}
+		if (flow.flags & FP_FLOW_F_SLOW_PATH) {
+			fp_err("flow %s: --datapath-only, but an action has no BPF stage",
+			       sub);
+			return 1;
+		}
+	} else if (ops[op].n_args == 2 &&
+		   fp_odp_actions_parse_all(argv[optind + 1], &key, &flow,
+					    &all, err, sizeof(err))) {
 		fp_err("flow %s: %s", sub, err);
 		return 1;
 	}
@@ -236,7 +277,8 @@ int cmd_flow(int argc, char **argv)
 
 	if (fp_dp_open(&dp, name))
 		return 1;
-	ret = run(&dp, op, ops[op].n_args ? &key : NULL, &flow, put_flags);
+	ret = run(&dp, op, ops[op].n_args ? &key : NULL, &flow,
+		  ops[op].n_args == 2 && !dp_only ? &all : NULL, put_flags);
 	fp_dp_close(&dp);
 	return ret ? 1 : 0;
 }

@@ -20,6 +20,7 @@
 #include "scratch.h"
 #include "tailcall.h"
 #include "capacity.h"
+#include "slow_actions.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -30,6 +31,16 @@ struct {
 	__type(value, struct fp_flow);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } flow_table SEC(".maps");
+
+/* maps/slow_actions.h: no stage reads it; the slow path does. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FP_MAX_FLOWS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct fp_flow_key);
+	__type(value, struct fp_slow_actions);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} slow_actions SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

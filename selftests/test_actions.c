@@ -14,15 +14,19 @@
  * recirc_id(1),dp_hash(X) with X computed here by the same function
  * (maps/flow_hash.h); both flows account the packet. The tail-call budget
  * across the recirculation: lookup's second pass still refuses, before
- * any action runs, a list that would not fit.
+ * any action runs, a list that would not fit. And a flow longer than the
+ * flow table holds goes to the slow path, its whole list kept for it.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "test.h"
 #include "flow_hash.h"
+#include "flow_table.h"
 #include "odp.h"
 
 #define OUT(...) .out = { __VA_ARGS__ }
@@ -221,6 +225,75 @@ static void test_recirc(struct fp_h *h)
 		fp_h_run_case(h, &cases[i]);
 }
 
+/*
+ * A flow of more actions than the flow table holds: installed with its
+ * whole list (fp_flow_put_all), it is marked slow_path, the list is kept
+ * in slow_actions, and every packet is upcalled with reason slow_path,
+ * untouched, before any action runs.
+ */
+static void test_slow_path(struct fp_h *h)
+{
+	static struct fp_slow_actions all, got;
+	static struct fp_flow flow;
+	static char acts[512], err[FP_ODP_ERR_LEN];
+	struct fp_h_result *res = calloc(1, sizeof(*res));
+	struct fp_h_snap s0, s1;
+	struct fp_h_pcap pc = {};
+	struct fp_flow_key key;
+	long long want[FP_CNT_MAX] = {};
+	const struct fp_h_port *in = fp_h_port(h, 1);
+	int ret;
+
+	fp_test_name = "test_actions";
+	outputs(acts, sizeof(acts), 40);
+	if (!ASSERT_TRUE(res != NULL, "slow path: memory") ||
+	    !ASSERT_OK(fp_h_pcap_read("dp_ipv4_udp.pcap", &pc),
+		       "slow path: pcap"))
+		goto out;
+	fp_h_key_of(pc.pkt[0].data, pc.pkt[0].len, 1, &key);
+	ret = fp_odp_actions_parse_all(acts, &key, &flow, &all, err,
+				       sizeof(err));
+	if (!fp_test_report(!ret, "slow path: 40 actions parse", "%s", err))
+		goto out;
+	ASSERT_EQ(all.n_actions, 40, "slow path: the whole list");
+	ASSERT_EQ(flow.n_actions, FP_MAX_ACTIONS,
+		  "slow path: the flow table entry holds the first 32");
+	ASSERT_EQ(flow.flags & FP_FLOW_F_SLOW_PATH, FP_FLOW_F_SLOW_PATH,
+		  "slow path: flow marked slow_path");
+	ret = fp_flow_put_all(&h->dp, &key, &flow, &all, FP_FLOW_CREATE);
+	fp_dp_unlock(&h->dp);
+	if (!ASSERT_OK(ret, "slow path: install"))
+		goto out;
+	if (ASSERT_OK(fp_flow_slow_get(&h->dp, &key, &got),
+		      "slow path: list in slow_actions"))
+		ASSERT_BYTES(&got, sizeof(got), &all, sizeof(all),
+			     "slow path: the list as parsed");
+
+	fp_h_upcalls_clear(&h->up);
+	ret = fp_h_snap(h, &s0);
+	if (!ret)
+		ret = fp_h_test_run(h->parser_fd, in->ifindex, pc.pkt[0].data,
+				    pc.pkt[0].len, NULL, res);
+	if (!ret)
+		ret = fp_h_snap(h, &s1);
+	if (!ASSERT_OK(ret, "slow path: run"))
+		goto del;
+	ASSERT_EQ(res->retval, TC_ACT_SHOT, "slow path: verdict");
+	want[FP_CNT_HIT] = 1;
+	want[FP_CNT_SLOW_PATH] = 1;
+	want[FP_CNT_UPCALL] = 1;
+	fp_h_check_counters(&s0, &s1, want, "slow path: counters");
+	ASSERT_EQ(fp_h_tx_delta(&s0, &s1, 2), 0, "slow path: nothing sent");
+	fp_h_check_upcall(h, "slow path", &pc.pkt[0], 1, FP_UPCALL_SLOW_PATH);
+del:
+	fp_h_flow_del(h, &key);
+	ASSERT_EQ(fp_flow_slow_get(&h->dp, &key, &got), -ENOENT,
+		  "slow path: flow del removes the list");
+out:
+	fp_h_pcap_free(&pc);
+	free(res);
+}
+
 int main(void)
 {
 	struct fp_h h;
@@ -233,6 +306,7 @@ int main(void)
 	for (i = 0; i < sizeof(vlan_cases) / sizeof(vlan_cases[0]); i++)
 		fp_h_run_case(&h, &vlan_cases[i]);
 	test_recirc(&h);
+	test_slow_path(&h);
 	fp_h_fini(&h);
 	return fp_test_exit();
 }

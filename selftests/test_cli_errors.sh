@@ -157,7 +157,10 @@ bad "flow add: bad MAC" "bad MAC address '02:00:00:00:00:zz'" \
 	fp flow add "${f/src=02:00:00:00:00:01/src=02:00:00:00:00:zz}" 2 \
 	--dp "$FP_DP"
 acts=$(printf '2,%.0s' {1..33})
-bad "flow add: 33 actions" "too many actions.*at most 32" \
+bad "flow add --datapath-only: 33 actions" "too many actions.*at most 32 \(--datapath-only\)" \
+	fp flow add --datapath-only "$f" "${acts%,}" --dp "$FP_DP"
+acts=$(printf '2,%.0s' {1..257})
+bad "flow add: 257 actions" "too many actions.*slow-path flow holds at most 256" \
 	fp flow add "$f" "${acts%,}" --dp "$FP_DP"
 bad "flow add: output port out of range" "port '999' out of range" \
 	fp flow add "$f" 999 --dp "$FP_DP"

@@ -225,6 +225,37 @@ else
 	skip "cross-check with OVS's ovs.flow.odp: python3-openvswitch or python3-netaddr missing"
 fi
 
+# --- more than 32 actions: the slow path's, its whole list kept ----------
+# The flow table entry is marked slow_path and holds the first 32; the
+# list is in slow_actions under the same key, and goes with the flow.
+S="${F/dst=53/dst=77}"
+long="push_vlan(vid=7,pcp=1),$(printf '2,%.0s' {1..40})pop_vlan,1"
+slow_lists() { bpftool -j map dump pinned "$PIN/slow_actions" | "$FP_PY" -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
+check "flow add: 43 actions" flow add "$S" "$long"
+check_eq "flow get prints all 43 actions" \
+	"$(flow get "$S" | sed 's/.*, actions://')" "$long"
+check_eq "flow dump prints all 43 too" \
+	"$(flow dump | grep -F "dst=77" | sed 's/.*, actions://')" "$long"
+check_eq "slow_actions holds one list" "$(slow_lists)" 1
+check_eq "the flow table entry is marked slow_path, 32 actions" \
+	"$(bpftool -j map dump pinned "$PIN/flow_table" | "$FP_PY" -c '
+import json, sys
+for e in json.load(sys.stdin):
+    v = e["formatted"]["value"]
+    if e["formatted"]["key"]["tp_dst"] == 77 * 256:
+        print(v["flags"], v["n_actions"])')" "1 32"
+check "flow set to 2 actions" flow set "$S" 2,1
+check_eq "replaced by a short flow: its list is gone" "$(slow_lists)" 0
+check_eq "and the flow is the datapath's again" \
+	"$(flow get "$S" | sed 's/.*, actions://')" "2,1"
+check "flow set back to 43" flow set "$S" "$long"
+check "flow del" flow del "$S"
+check_eq "flow del removes the list" "$(slow_lists)" 0
+check "flow add: 43 actions, again" flow add "$S" "$long"
+check "flow flush" flow flush
+check_eq "flow flush removes the lists" "$(slow_lists)" 0
+check_eq "flow flush: no flows" "$(flow dump)" ""
+
 # --- bad input: refused, names the token, changes nothing -----------------
 flow set "$F" 2
 before=$(shape)
@@ -249,8 +280,13 @@ bad "trailing garbage" "$(re "trailing garbage 'x' after udp(...)")" \
 bad "attribute that does not fit" "$(re "tcp(...) does not fit this flow")" \
 	flow add "${F/udp/tcp}" 2
 acts=$(printf '2,%.0s' {1..32})
-bad "too many actions" "$(re "too many actions: '9' would be action 33, a flow holds at most 32")" \
+bad "too many actions, --datapath-only" "$(re "flow add: too many actions: '9' would be action 33, a flow holds at most 32 (--datapath-only)")" \
+	flow add --datapath-only "$G" "${acts}9"
+acts=$(printf '2,%.0s' {1..256})
+bad "too many actions for the slow path" "$(re "too many actions: '9' would be action 257, a slow-path flow holds at most 256")" \
 	flow add "$G" "${acts}9"
+bad "--datapath-only is for add and set" "$(re "flow del: --datapath-only is for")" \
+	flow del --datapath-only "$G"
 bad "unknown action" "$(re "unknown action 'foo'")" flow add "$G" 2,foo
 bad "action port out of range" "$(re "port '0' out of range")" flow add "$G" 0
 bad "no actions" "$(re "flow add: expected a flow and its actions")" flow add "$G"

@@ -727,6 +727,36 @@ static void test_actions(void)
 	ASSERT_TRUE(strstr(err, "too many actions: '77' would be action 33, a flow holds at most 32"),
 		    "33 actions: names the token");
 	ASSERT_EQ(flow.n_actions, 0, "refused: no actions left behind");
+	/* For the slow path the same 33 fit: all kept, the flow marked. */
+	{
+		static struct fp_slow_actions all;
+		static char text[FP_ODP_SLOW_ACTIONS_STRLEN];
+
+		ASSERT_OK(fp_odp_actions_parse_all(many, NULL, &flow, &all, err,
+						   sizeof(err)),
+			  "33 actions for the slow path");
+		ASSERT_EQ(all.n_actions, 33, "slow path: all 33 kept");
+		ASSERT_EQ(flow.n_actions, FP_MAX_ACTIONS,
+			  "slow path: the flow holds 32");
+		ASSERT_EQ(flow.flags & FP_FLOW_F_SLOW_PATH, FP_FLOW_F_SLOW_PATH,
+			  "slow path: flow marked");
+		fp_odp_actions_format_list(all.actions, all.n_actions, text,
+					   sizeof(text));
+		ASSERT_STREQ(text, many, "slow path: printed whole");
+		ASSERT_OK(fp_odp_actions_parse_all("2,3", NULL, &flow, &all, err,
+						   sizeof(err)),
+			  "2 actions, parse_all");
+		ASSERT_EQ(flow.flags & FP_FLOW_F_SLOW_PATH, 0,
+			  "2 actions: not the slow path");
+		for (n = 0, i = 0; i <= FP_SLOW_MAX_ACTIONS; i++)
+			n += snprintf(text + n, sizeof(text) - n, "%s%d",
+				      i ? "," : "", i == FP_SLOW_MAX_ACTIONS ? 77 : 2);
+		ASSERT_EQ(fp_odp_actions_parse_all(text, NULL, &flow, &all, err,
+						   sizeof(err)),
+			  -EINVAL, "257 actions refused");
+		ASSERT_TRUE(strstr(err, "too many actions: '77' would be action 257, a slow-path flow holds at most 256"),
+			    "257 actions: names the token");
+	}
 
 	for (i = 0; i < sizeof(action_errors) / sizeof(action_errors[0]); i++) {
 		const char *in = action_errors[i][0], *want = action_errors[i][1];
