@@ -4,6 +4,7 @@
 #   make check            install what is missing, build, run every test
 #   make demo             install what is missing, build, forward traffic in netns
 #   make verifier-report  verified_insns of every stage, clang-14 and clang-19
+#   make bench            forwarding and per-stage benchmarks into bench/results
 #   make CLANG=clang-14   build the BPF stages with another compiler
 #   make SAN=1            userspace with ASan/UBSan (make check uses it)
 
@@ -105,6 +106,44 @@ $(BUILD)/selftests/progs/%.bpf.o: selftests/progs/%.bpf.c $(BPF_HDRS) $(wildcard
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 tests: $(PCAP_STAMPS) $(TEST_BPF_OBJS)
+
+# Benchmarks (bench/): the generator, sink and baseline BPF programs and
+# the fpbench driver, built into $(BUILD)/bench; `make bench` runs them
+# (bench/run.sh). fpbench is also built with the tests: make check runs a
+# smoke version of the harness (selftests/test_bench_smoke.sh). Static
+# pattern rules: the skeletons do not exist yet when make picks a rule.
+BENCH_OUT := $(BUILD)/bench
+BENCH_BPF_OBJS := $(patsubst bench/progs/%.bpf.c,$(BENCH_OUT)/%.bpf.o,$(wildcard bench/progs/*.bpf.c))
+BENCH_SKELS := $(BENCH_BPF_OBJS:.bpf.o=.skel.h)
+BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/*.c))
+
+$(BENCH_BPF_OBJS): $(BENCH_OUT)/%.bpf.o: bench/progs/%.bpf.c bench/bench.h $(BPF_HDRS) Makefile
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibench -c $< -o $@
+
+$(BENCH_SKELS): $(BENCH_OUT)/%.skel.h: $(BENCH_OUT)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name fpb_$* > $@
+
+$(BENCH_OBJS): $(BUILD)/obj/bench/%.o: bench/%.c $(SKELS) $(BENCH_SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Ibench -I$(BENCH_OUT) -c $< -o $@
+
+$(BENCH_OUT)/fpbench: $(BENCH_OBJS) $(LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+tests: $(BENCH_OUT)/fpbench
+
+# Numbers for the README: runs for a few minutes, as root; see bench/run.sh.
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/flowpath $(BENCH_OUT)/fpbench
+	$(Q)$(MAKE) --no-print-directory verifier-report >$(BENCH_OUT)/verifier-report.txt
+	$(Q)bash bench/run.sh $(BUILD)
+
+.PHONY: bench
 
 deps:
 	$(Q)bash scripts/deps.sh

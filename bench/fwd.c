@@ -1,0 +1,608 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fpbench run: one forwarding measurement.
+ *
+ *   generator netns          DUT netns                      sink netns
+ *   GEN_DEV  ---- veth ----  dut-in  => system =>  dut-out ---- veth ---- SINK_DEV
+ *   (fpb_gen, live frames)                                    (fpb_sink, XDP)
+ *
+ * A thread pinned to --gen-cpu runs the generator under BPF_PROG_TEST_RUN
+ * in live-frames mode on GEN_DEV, whose XDP_TX puts each frame on the
+ * peer's ring. After --warmup seconds, everything that counts packets is
+ * read, again --duration seconds later, and the generator stops. One line
+ * of key=value pairs on stdout tells what happened in between:
+ *
+ *   rate_pps      frames the sink counted per second: the forwarded rate
+ *   offered_pps   frames the generator produced per second
+ *   gen_cpus, sink_cpus   where they ran (cpu:frames, from per-CPU counters)
+ *   gen_drop      frames the generator's veth could not hand to dut-in
+ *                 (its ring full: the DUT was saturated)
+ *   in_rx, out_tx frames dut-in received and dut-out sent
+ *   out_drop      frames dut-out could not hand to the sink (sink too slow)
+ *   sink_rx       frames the sink's device received (cross-check)
+ *   cpuN_busy, cpuN_softirq   percent of CPU N's time, from /proc/stat
+ *   dut_cpu, dut_share, dut_ns_pkt   with --dut-thread: the CPU the DUT's
+ *                 NAPI thread ran on, the share of it that the thread (which
+ *                 also runs the softirqs it raises: the sink's receive) and
+ *                 that CPU's ksoftirqd had, and their CPU time per frame
+ *
+ * so that every rate can be checked against the others (bench/report.py
+ * does). It attaches nothing: the sink was attached by attach-sink and is
+ * found through the program on SINK_DEV.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+
+#include "fpbench.h"
+#include "dp.h"
+#include "gen.skel.h"
+
+#define MAX_CPUS 64
+/* Frames per BPF_PROG_TEST_RUN call: a few ms, so a stop is prompt. */
+#define GEN_REPEAT (1 << 15)
+#define GEN_BATCH 64
+
+struct run_cfg {
+	const char *gen_ns, *gen_dev, *gen_hold, *sink_ns, *sink_dev, *dut_ns;
+	const char *dut_in, *dut_out, *label;
+	double warmup, duration;
+	long size, flows, gen_cpu, dut_pid;
+};
+
+struct dev_stat {
+	unsigned long long rx, rx_drop, tx, tx_drop;
+};
+
+struct cpu_stat {
+	unsigned long long total, idle, softirq;
+};
+
+struct snap {
+	double t;
+	unsigned long long gen[MAX_CPUS], sink[MAX_CPUS];
+	struct dev_stat gen_dev, dut_in, dut_out, sink_dev;
+	struct cpu_stat cpu[MAX_CPUS];
+	/* CPU time of the DUT's NAPI thread and of its CPU's ksoftirqd. */
+	double dut_ns, softirqd_ns;
+};
+
+struct gen {
+	pthread_t thread;
+	int prog_fd, ns_fd, ifindex, cpu;
+	unsigned char frame[FPB_MAX_SIZE];
+	int len;
+	volatile int stop;
+	int err; /* -errno of the call that failed */
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static void *gen_main(void *arg)
+{
+	struct gen *g = arg;
+	struct xdp_md ctx = { .data_end = g->len, .ingress_ifindex = g->ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = g->frame,
+		    .data_size_in = g->len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx),
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .repeat = GEN_REPEAT,
+		    .batch_size = GEN_BATCH);
+
+	/* The ingress device is looked up in this thread's namespace. */
+	if (setns(g->ns_fd, CLONE_NEWNET) || fpb_pin_cpu(g->cpu)) {
+		g->err = -errno;
+		return NULL;
+	}
+	while (!g->stop) {
+		if (bpf_prog_test_run_opts(g->prog_fd, &o)) {
+			g->err = -errno;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Counters of @dev from /proc/net/dev, as this thread's namespace has it. */
+static int read_dev(const char *dev, struct dev_stat *s)
+{
+	unsigned long long v[16];
+	char line[512], name[IF_NAMESIZE + 1];
+	FILE *f = fopen("/proc/thread-self/net/dev", "r");
+	int found = -ENODEV;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!colon || sscanf(line, " %16[^:]", name) != 1 ||
+		    strcmp(name, dev))
+			continue;
+		/* rx: bytes packets errs drop fifo frame compressed multicast,
+		 * tx: bytes packets errs drop ... */
+		if (sscanf(colon + 1,
+			   "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9], &v[10], &v[11]) != 12)
+			break;
+		s->rx = v[1];
+		s->rx_drop = v[3];
+		s->tx = v[9];
+		s->tx_drop = v[11];
+		found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static int read_dev_in(int ns_fd, int home_fd, const char *ns,
+		       const char *dev, struct dev_stat *s)
+{
+	int err = fpb_netns_enter_fd(ns_fd, ns);
+
+	if (!err) {
+		err = read_dev(dev, s);
+		if (err)
+			fpb_err("%s in %s: no counters (%s)", dev, ns,
+				strerror(-err));
+		if (fpb_netns_enter_fd(home_fd, "the original namespace"))
+			err = -EIO;
+	}
+	return err;
+}
+
+static int read_cpus(struct cpu_stat *c, int n)
+{
+	unsigned long long v[10];
+	char line[512];
+	FILE *f = fopen("/proc/stat", "r");
+	int cpu, i;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line,
+			   "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9]) < 9 ||
+		    cpu < 0 || cpu >= n)
+			continue;
+		/* user nice system idle iowait irq softirq steal [guest...];
+		 * guest time is already in user. */
+		c[cpu].total = 0;
+		for (i = 0; i < 8; i++)
+			c[cpu].total += v[i];
+		c[cpu].idle = v[3] + v[4];
+		c[cpu].softirq = v[6];
+	}
+	fclose(f);
+	return 0;
+}
+
+static int read_percpu(int map_fd, unsigned long long *out, int ncpu)
+{
+	struct fpb_count vals[MAX_CPUS];
+	__u32 zero = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(map_fd, &zero, vals))
+		return -errno;
+	for (i = 0; i < ncpu; i++)
+		out[i] = vals[i].packets;
+	return 0;
+}
+
+/* The sink's counter map, through the XDP program attached to its device. */
+static int sink_map(const char *ns, const char *dev)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct bpf_prog_info info = {};
+	struct bpf_map_info minfo = {};
+	__u32 len = sizeof(info), mlen = sizeof(minfo), ids[4];
+	int ifindex = (int)if_nametoindex(dev), prog_fd, fd = -1, err;
+	__u32 i;
+
+	if (!ifindex) {
+		fpb_err("no sink device %s in %s", dev, ns);
+		return -ENODEV;
+	}
+	err = bpf_xdp_query(ifindex, 0, &q);
+	if (err || !q.drv_prog_id) {
+		fpb_err("no sink program on %s in %s: run fpbench attach-sink",
+			dev, ns);
+		return err ? err : -ENOENT;
+	}
+	prog_fd = bpf_prog_get_fd_by_id(q.drv_prog_id);
+	if (prog_fd < 0)
+		return -errno;
+	info.nr_map_ids = 4;
+	info.map_ids = (__u64)(unsigned long)ids;
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	close(prog_fd);
+	if (err)
+		return -errno;
+	for (i = 0; i < info.nr_map_ids && i < 4; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		mlen = sizeof(minfo);
+		memset(&minfo, 0, sizeof(minfo));
+		if (!bpf_obj_get_info_by_fd(fd, &minfo, &mlen) &&
+		    !strcmp(minfo.name, "sink_count"))
+			return fd;
+		close(fd);
+	}
+	fpb_err("the program on %s in %s is not fpbench's sink", dev, ns);
+	return -ENOENT;
+}
+
+/* se.sum_exec_runtime of task @pid, in ns (/proc/PID/sched has ms). */
+static double task_runtime_ns(long pid)
+{
+	char path[64], line[256];
+	double ms = -1;
+	FILE *f;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%ld/sched", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "se.sum_exec_runtime : %lf", &ms) == 1)
+			break;
+	fclose(f);
+	return ms < 0 ? -1 : ms * 1e6;
+}
+
+/* The CPU task @pid last ran on (field 39 of /proc/PID/stat), or -1. */
+static int task_cpu(long pid)
+{
+	char path[64], buf[1024], *p;
+	int field, cpu = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* After "pid (comm)", fields count from 3. */
+	for (field = 2; p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p + 1, "%d", &cpu);
+	return cpu;
+}
+
+/* The pid of ksoftirqd/@cpu, or 0. */
+static long softirqd_pid(int cpu)
+{
+	char want[32], path[64], comm[64];
+	long pid, found = 0;
+	struct dirent *d;
+	DIR *dir;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "ksoftirqd/%d\n", cpu);
+	dir = opendir("/proc");
+	while (dir && !found && (d = readdir(dir))) {
+		pid = strtol(d->d_name, NULL, 10);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, want))
+			found = pid;
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+struct fds {
+	int home, gen_ns, dut_ns, sink_ns, sink_map, gen_map;
+	long softirqd; /* pid of ksoftirqd on the DUT thread's CPU */
+};
+
+static int take(const struct run_cfg *c, const struct fds *f, int ncpu,
+		struct snap *s)
+{
+	int err;
+
+	s->t = fpb_now();
+	s->dut_ns = task_runtime_ns(c->dut_pid);
+	s->softirqd_ns = task_runtime_ns(f->softirqd);
+	err = read_percpu(f->gen_map, s->gen, ncpu);
+	if (!err)
+		err = read_percpu(f->sink_map, s->sink, ncpu);
+	if (!err)
+		err = read_cpus(s->cpu, ncpu);
+	if (!err)
+		err = read_dev_in(f->gen_ns, f->home, c->gen_ns, c->gen_dev,
+				  &s->gen_dev);
+	if (!err)
+		err = read_dev_in(f->dut_ns, f->home, c->dut_ns, c->dut_in,
+				  &s->dut_in);
+	if (!err)
+		err = read_dev_in(f->dut_ns, f->home, c->dut_ns, c->dut_out,
+				  &s->dut_out);
+	if (!err)
+		err = read_dev_in(f->sink_ns, f->home, c->sink_ns, c->sink_dev,
+				  &s->sink_dev);
+	return err;
+}
+
+/* "0:123|1:0": how many frames each CPU counted. */
+static void print_cpus(const char *key, const unsigned long long *a,
+		       const unsigned long long *b, int ncpu)
+{
+	int i;
+
+	printf(" %s=", key);
+	for (i = 0; i < ncpu; i++)
+		printf("%s%d:%llu", i ? "|" : "", i, b[i] - a[i]);
+}
+
+static unsigned long long sum(const unsigned long long *a,
+			      const unsigned long long *b, int ncpu)
+{
+	unsigned long long s = 0;
+	int i;
+
+	for (i = 0; i < ncpu; i++)
+		s += b[i] - a[i];
+	return s;
+}
+
+static void report(const struct run_cfg *c, const struct snap *a,
+		   const struct snap *b, int ncpu)
+{
+	double dt = b->t - a->t;
+	unsigned long long sink = sum(a->sink, b->sink, ncpu);
+	unsigned long long gen = sum(a->gen, b->gen, ncpu);
+	int i;
+
+	printf("label=%s size=%ld flows=%ld duration=%.3f rate_pps=%.0f offered_pps=%.0f sink_pkts=%llu gen_pkts=%llu",
+	       c->label, c->size, c->flows, dt, sink / dt, gen / dt, sink,
+	       gen);
+	print_cpus("gen_cpus", a->gen, b->gen, ncpu);
+	print_cpus("sink_cpus", a->sink, b->sink, ncpu);
+	printf(" gen_drop=%llu in_rx=%llu in_drop=%llu out_tx=%llu out_drop=%llu sink_rx=%llu sink_drop=%llu",
+	       b->gen_dev.tx_drop - a->gen_dev.tx_drop,
+	       b->dut_in.rx - a->dut_in.rx,
+	       b->dut_in.rx_drop - a->dut_in.rx_drop,
+	       b->dut_out.tx - a->dut_out.tx,
+	       b->dut_out.tx_drop - a->dut_out.tx_drop,
+	       b->sink_dev.rx - a->sink_dev.rx,
+	       b->sink_dev.rx_drop - a->sink_dev.rx_drop);
+	if (c->dut_pid > 0 && a->dut_ns >= 0 && b->dut_ns >= 0) {
+		double ns = b->dut_ns - a->dut_ns;
+		double sirq = b->softirqd_ns - a->softirqd_ns;
+
+		/* The DUT's CPU time per forwarded frame, and how much of its
+		 * CPU it had: the rate is 1e9 / dut_ns_pkt * dut_share. */
+		printf(" dut_cpu=%d dut_share=%.1f softirqd_share=%.1f dut_ns_pkt=%.1f",
+		       task_cpu(c->dut_pid), 100 * ns / 1e9 / dt,
+		       100 * sirq / 1e9 / dt,
+		       sink ? (ns + sirq) / sink : 0.0);
+	}
+	for (i = 0; i < ncpu; i++) {
+		double tot = (double)(b->cpu[i].total - a->cpu[i].total);
+
+		if (tot <= 0)
+			tot = 1;
+		printf(" cpu%d_busy=%.1f cpu%d_softirq=%.1f", i,
+		       100.0 * (1 - (b->cpu[i].idle - a->cpu[i].idle) / tot),
+		       i, 100.0 * (b->cpu[i].softirq - a->cpu[i].softirq) / tot);
+	}
+	putchar('\n');
+}
+
+static int run_opts(int argc, char **argv, struct run_cfg *c)
+{
+	const char *v;
+	int i, err = 0;
+
+	for (i = 1; i < argc && !err; i++) {
+		if (fpb_opt(argc, argv, &i, "--gen-netns", &v))
+			c->gen_ns = v;
+		else if (fpb_opt(argc, argv, &i, "--gen-dev", &v))
+			c->gen_dev = v;
+		else if (fpb_opt(argc, argv, &i, "--gen-hold", &v))
+			c->gen_hold = v;
+		else if (fpb_opt(argc, argv, &i, "--sink-netns", &v))
+			c->sink_ns = v;
+		else if (fpb_opt(argc, argv, &i, "--sink-dev", &v))
+			c->sink_dev = v;
+		else if (fpb_opt(argc, argv, &i, "--dut-netns", &v))
+			c->dut_ns = v;
+		else if (fpb_opt(argc, argv, &i, "--dut-in", &v))
+			c->dut_in = v;
+		else if (fpb_opt(argc, argv, &i, "--dut-out", &v))
+			c->dut_out = v;
+		else if (fpb_opt(argc, argv, &i, "--label", &v))
+			c->label = v;
+		else if (fpb_opt(argc, argv, &i, "--warmup", &v))
+			err = fpb_parse_double(v, "--warmup", 0, 60, &c->warmup);
+		else if (fpb_opt(argc, argv, &i, "--duration", &v))
+			err = fpb_parse_double(v, "--duration", 0.1, 600,
+					       &c->duration);
+		else if (fpb_opt(argc, argv, &i, "--size", &v))
+			err = fpb_parse_int(v, "--size", FPB_MIN_SIZE,
+					    FPB_MAX_SIZE, &c->size);
+		else if (fpb_opt(argc, argv, &i, "--flows", &v))
+			err = fpb_parse_int(v, "--flows", 1, 4096, &c->flows);
+		else if (fpb_opt(argc, argv, &i, "--dut-thread", &v))
+			err = fpb_parse_int(v, "--dut-thread", 1, 1L << 30,
+					    &c->dut_pid);
+		else if (fpb_opt(argc, argv, &i, "--gen-cpu", &v))
+			err = fpb_parse_int(v, "--gen-cpu", 0, MAX_CPUS - 1,
+					    &c->gen_cpu);
+		else {
+			fpb_err("run: unknown option '%s'", argv[i]);
+			err = -EINVAL;
+		}
+	}
+	if (!err && (!c->gen_ns || !c->gen_dev || !c->gen_hold || !c->sink_ns ||
+		     !c->sink_dev || !c->dut_ns)) {
+		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV --gen-hold DEV --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen-cpu C] [--dut-thread PID] [--label L]");
+		err = -EINVAL;
+	}
+	return err;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_cfg c = { .dut_in = "dut-in", .dut_out = "dut-out",
+			     .label = "-", .warmup = 1, .duration = 5,
+			     .size = 64, .flows = 1, .gen_cpu = 0 };
+	struct fds f = { -1, -1, -1, -1, -1, -1, 0 };
+	struct fpb_gen *skel = NULL;
+	struct bpf_link *hold = NULL;
+	struct gen *g = NULL;
+	struct snap a, b;
+	int ncpu = fp_nr_cpus(), hold_ifindex, err, ret = 1;
+	bool started = false;
+	double end;
+
+	if (run_opts(argc, argv, &c))
+		return 2;
+	if (ncpu > MAX_CPUS) {
+		fpb_err("%d CPUs: at most %d", ncpu, MAX_CPUS);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	g = calloc(1, sizeof(*g));
+	f.home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	f.gen_ns = fpb_netns_open(c.gen_ns);
+	f.dut_ns = fpb_netns_open(c.dut_ns);
+	f.sink_ns = fpb_netns_open(c.sink_ns);
+	if (!g || f.home < 0 || f.gen_ns < 0 || f.dut_ns < 0 || f.sink_ns < 0)
+		goto out;
+
+	if (fpb_netns_enter_fd(f.sink_ns, c.sink_ns))
+		goto out;
+	f.sink_map = sink_map(c.sink_ns, c.sink_dev);
+	if (fpb_netns_enter_fd(f.gen_ns, c.gen_ns))
+		goto out;
+	g->ifindex = (int)if_nametoindex(c.gen_dev);
+	hold_ifindex = (int)if_nametoindex(c.gen_hold);
+	if (!g->ifindex || !hold_ifindex) {
+		fpb_err("no device %s or %s in %s", c.gen_dev, c.gen_hold,
+			c.gen_ns);
+		goto out;
+	}
+	skel = fpb_gen__open();
+	if (!skel) {
+		fpb_err("generator: cannot open: %s", strerror(errno));
+		goto out;
+	}
+	g->len = fpb_frame(g->frame, sizeof(g->frame), c.size, 0);
+	skel->rodata->n_flows = c.flows;
+	memcpy(skel->bss->hdr, g->frame, FPB_HDRS_LEN);
+	err = fpb_gen__load(skel);
+	if (err) {
+		fpb_err("generator: cannot load: %s", strerror(-err));
+		goto out;
+	}
+	/*
+	 * Each XDP test run adds its program to the kernel's XDP dispatcher
+	 * and removes it, each a synchronize_rcu(): some 30 ms per call,
+	 * most of it asleep. A program attached somewhere stays in the
+	 * dispatcher, so the test runs change nothing. The holder device
+	 * receives nothing; the link goes when this process does.
+	 */
+	hold = bpf_program__attach_xdp(skel->progs.fpb_gen, hold_ifindex);
+	if (!hold) {
+		fpb_err("generator: attach to %s in %s: %s", c.gen_hold,
+			c.gen_ns, strerror(errno));
+		goto out;
+	}
+	if (fpb_netns_enter_fd(f.home, "the original namespace") ||
+	    f.sink_map < 0)
+		goto out;
+	f.gen_map = bpf_map__fd(skel->maps.gen_count);
+	g->prog_fd = bpf_program__fd(skel->progs.fpb_gen);
+	g->ns_fd = f.gen_ns;
+	g->cpu = c.gen_cpu;
+
+	if (c.dut_pid > 0) {
+		if (task_runtime_ns(c.dut_pid) < 0) {
+			fpb_err("--dut-thread %ld: no such task", c.dut_pid);
+			goto out;
+		}
+		f.softirqd = softirqd_pid(task_cpu(c.dut_pid));
+	}
+
+	err = pthread_create(&g->thread, NULL, gen_main, g);
+	if (err) {
+		fpb_err("generator thread: %s", strerror(err));
+		goto out;
+	}
+	started = true;
+
+	/* Sleep in short steps: a signal or a dead generator ends it early. */
+	end = fpb_now() + c.warmup;
+	while (!stopping && !g->err && fpb_now() < end)
+		fpb_sleep(0.05);
+	if (stopping || g->err || take(&c, &f, ncpu, &a))
+		goto out;
+	end = a.t + c.duration;
+	while (!stopping && !g->err && fpb_now() < end)
+		fpb_sleep(end - fpb_now() > 0.05 ? 0.05 : end - fpb_now());
+	if (stopping || g->err || take(&c, &f, ncpu, &b))
+		goto out;
+	report(&c, &a, &b, ncpu);
+	ret = 0;
+out:
+	if (started) {
+		g->stop = 1;
+		pthread_join(g->thread, NULL);
+		if (g->err) {
+			fpb_err("generator: BPF_PROG_TEST_RUN on %s in %s: %s",
+				c.gen_dev, c.gen_ns, strerror(-g->err));
+			ret = 1;
+		}
+	}
+	if (stopping)
+		fpb_err("interrupted");
+	bpf_link__destroy(hold);
+	fpb_gen__destroy(skel);
+	if (f.sink_map >= 0)
+		close(f.sink_map);
+	if (f.home >= 0)
+		close(f.home);
+	if (f.gen_ns >= 0)
+		close(f.gen_ns);
+	if (f.dut_ns >= 0)
+		close(f.dut_ns);
+	if (f.sink_ns >= 0)
+		close(f.sink_ns);
+	free(g);
+	return ret;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The traffic generator: run by fpbench under BPF_PROG_TEST_RUN in
+ * live-frames mode (BPF_F_TEST_XDP_LIVE_FRAMES), where XDP_TX transmits
+ * the frame out of the ctx's ingress device, a veth whose peer is the
+ * device under test. With n_flows > 1, frame k gets UDP source port
+ * FPB_SPORT_BASE + k % n_flows: n_flows distinct flows, round robin.
+ * The UDP checksum is zero (none, as IPv4 allows), so changing the port
+ * leaves every checksum right.
+ *
+ * In live-frames mode a frame's page is recycled without its bytes being
+ * reset, and the device under test forwards the very page: a system that
+ * rewrites a header in place (set eth dst) would change the next frames
+ * sent from it. So every frame gets its headers written afresh from hdr,
+ * which fpbench fills with the frame it built.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "bench.h"
+
+const volatile __u32 n_flows = 1;
+/* Not const: the compiler would take a const template for its zeros. */
+__u8 hdr[FPB_HDRS_LEN];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fpb_count);
+} gen_count SEC(".maps");
+
+SEC("xdp")
+int fpb_gen(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct fpb_count *c;
+	__u32 zero = 0;
+	__u64 n;
+
+	c = bpf_map_lookup_elem(&gen_count, &zero);
+	if (!c)
+		return XDP_ABORTED;
+	n = c->packets++;
+	c->bytes += data_end - data;
+	if (data + FPB_HDRS_LEN > data_end)
+		return XDP_ABORTED;
+	__builtin_memcpy(data, hdr, FPB_HDRS_LEN);
+	if (n_flows > 1) {
+		__be16 *sport = data + FPB_ETH_HLEN + FPB_IP_HLEN;
+
+		*sport = bpf_htons(FPB_SPORT_BASE + (__u16)(n % n_flows));
+	}
+	return XDP_TX;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,444 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""bench/run.sh's report: from what the run collected in --tmp (systems,
+meta, runs, prof, micro, verifier) write --out/latest.md (the tables),
+latest.csv (one row per system), runs.csv (one row per run) and
+latest.png (the ratios, with gnuplot), and print one line per system.
+
+Every rate is given with its ratio to the baseline (the first system)
+measured in the same round; a run whose counters do not add up is
+flagged, never silently kept.
+"""
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+
+TARGET = 0.90  # flowpath TC output-only vs the one-helper redirect
+PAPER = 0.59  # the paper's OVS-eBPF figure, 1.12 / 1.9 Mpps
+
+
+def kv(line):
+    out = {}
+    for tok in line.split():
+        if "=" in tok:
+            k, v = tok.split("=", 1)
+            out[k] = v
+    return out
+
+
+def num(d, k, default=0.0):
+    try:
+        return float(d.get(k, default))
+    except ValueError:
+        return default
+
+
+def percpu(s):
+    """'0:12|1:0' -> {0: 12, 1: 0}"""
+    out = {}
+    for part in filter(None, s.split("|")):
+        cpu, n = part.split(":")
+        out[int(cpu)] = int(n)
+    return out
+
+
+def where(s):
+    """The CPUs that counted anything, as '0' or '0,1 (70%/30%)'."""
+    c = {k: v for k, v in percpu(s).items() if v}
+    if not c:
+        return "-"
+    if len(c) == 1:
+        return str(next(iter(c)))
+    tot = sum(c.values())
+    return ",".join(map(str, c)) + " (" + "/".join(
+        "%.0f%%" % (100 * v / tot) for v in c.values()) + ")"
+
+
+def spread(xs, fmt):
+    return (fmt % min(xs)) + "–" + (fmt % max(xs)) if xs else "-"
+
+
+def read_lines(path):
+    try:
+        with open(path) as f:
+            return [l.rstrip("\n") for l in f if l.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def check_run(r, kind):
+    """What does not add up in one run, as short phrases."""
+    bad = []
+    sink, in_rx, out_tx = num(r, "sink_pkts"), num(r, "in_rx"), num(r, "out_tx")
+    if sink <= 0:
+        bad.append("nothing delivered")
+    if num(r, "in_drop") <= 0:
+        bad.append("DUT not saturated (no drops at its entry)")
+    if in_rx and out_tx < 0.99 * in_rx:
+        bad.append("DUT lost %.1f%%" % (100 * (1 - out_tx / in_rx)))
+    if out_tx and num(r, "out_drop") > 0.001 * out_tx:
+        bad.append("sink missed %.1f%%" % (100 * num(r, "out_drop") / out_tx))
+    if sink and abs(num(r, "sink_rx") - sink) > 0.01 * sink + 64:
+        bad.append("sink count %d vs device %d" % (sink, num(r, "sink_rx")))
+    if kind == "flowpath" and (num(r, "fp_other") > 0 or num(r, "fp_hit") <= 0):
+        bad.append("flowpath: %d hits, %d other (%s)" %
+                   (num(r, "fp_hit"), num(r, "fp_other"), r.get("fp_other_names", "?")))
+    return bad
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tmp", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    T = lambda n: os.path.join(a.tmp, n)
+
+    meta = {}
+    for l in read_lines(T("meta")):
+        meta.update(kv(l) if " " in l and l.count("=") > 1 else
+                    dict([l.split("=", 1)]))
+    systems = []  # (id, label, kind, why)
+    for l in read_lines(T("systems")):
+        sid, label, kind, why = l.split("|", 3)
+        systems.append((sid, label, kind, why))
+    runs = [kv(l) for l in read_lines(T("runs"))]
+    prof = [kv(l) for l in read_lines(T("prof"))]
+    prof_lines = read_lines(T("prof"))
+    micro = [l.split("|") for l in read_lines(T("micro")) if l.startswith("micro|")]
+    verifier = read_lines(T("verifier"))
+
+    measured = [s for s in systems if not s[3]]
+    if not measured:
+        sys.exit("report: no system was measured")
+    base = measured[0][0]
+    kinds = {s[0]: s[2] for s in systems}
+    labels = {s[0]: s[1] for s in systems}
+
+    # Per round, the baseline's rate and cost: ratios are within a round.
+    base_rate = {r["round"]: num(r, "rate_pps") for r in runs if r["label"] == base}
+    base_cost = {r["round"]: num(r, "dut_ns_pkt") for r in runs if r["label"] == base}
+
+    summary = []
+    for sid, label, kind, why in measured:
+        rs = [r for r in runs if r["label"] == sid]
+        rates = [num(r, "rate_pps") / 1e6 for r in rs]
+        ratios = [num(r, "rate_pps") / base_rate[r["round"]]
+                  for r in rs if base_rate.get(r["round"])]
+        costs = [num(r, "dut_ns_pkt") for r in rs if num(r, "dut_ns_pkt") > 0]
+        cratios = [base_cost[r["round"]] / num(r, "dut_ns_pkt") for r in rs
+                   if num(r, "dut_ns_pkt") > 0 and base_cost.get(r["round"])]
+        flags = []
+        for r in rs:
+            for b in check_run(r, kind):
+                flags.append("round %s: %s" % (r["round"], b))
+        med = lambda xs: statistics.median(xs) if xs else 0.0
+        summary.append({
+            "id": sid, "label": label, "kind": kind, "runs": len(rs),
+            "mpps": med(rates), "mpps_min": min(rates, default=0),
+            "mpps_max": max(rates, default=0),
+            "ratio": med(ratios), "ratio_min": min(ratios, default=0),
+            "ratio_max": max(ratios, default=0),
+            "ns_pkt": med(costs), "cost_ratio": med(cratios),
+            "cost_ratio_min": min(cratios, default=0),
+            "cost_ratio_max": max(cratios, default=0),
+            "offered": med([num(r, "offered_pps") / 1e6 for r in rs]),
+            "entry_drop": med([100 * num(r, "in_drop") /
+                               max(1, num(r, "in_drop") + num(r, "in_rx")) for r in rs]),
+            "share": med([num(r, "dut_share") for r in rs]),
+            "gen_cpu": ", ".join(sorted({where(r.get("gen_cpus", "")) for r in rs})),
+            "sink_cpu": ", ".join(sorted({where(r.get("sink_cpus", "")) for r in rs})),
+            "dut_cpu": ", ".join(sorted({r.get("dut_cpu", "-") for r in rs})),
+            "fp": (", ".join(sorted({"%s hits, %s other" % (r.get("fp_hit"), r.get("fp_other"))
+                                     for r in rs})) if kind == "flowpath" else "-"),
+            "flags": flags,
+        })
+    by_id = {s["id"]: s for s in summary}
+
+    os.makedirs(a.out, exist_ok=True)
+    # --- CSVs ---
+    with open(os.path.join(a.out, "latest.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["system", "label", "runs", "mpps_median", "mpps_min", "mpps_max",
+                    "ratio_median", "ratio_min", "ratio_max", "dut_ns_per_packet",
+                    "cost_ratio_median", "flags", "status"])
+        for s in summary:
+            w.writerow([s["id"], s["label"], s["runs"], "%.4f" % s["mpps"],
+                        "%.4f" % s["mpps_min"], "%.4f" % s["mpps_max"],
+                        "%.3f" % s["ratio"], "%.3f" % s["ratio_min"],
+                        "%.3f" % s["ratio_max"], "%.0f" % s["ns_pkt"],
+                        "%.3f" % s["cost_ratio"], len(s["flags"]), "measured"])
+        for sid, label, kind, why in systems:
+            if why:
+                w.writerow([sid, label, 0] + [""] * 9 + [why])
+    keys = []
+    for r in runs:
+        keys += [k for k in r if k not in keys]
+    with open(os.path.join(a.out, "runs.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=keys)
+        w.writeheader()
+        w.writerows(runs)
+
+    # --- Chart ---
+    png = os.path.join(a.out, "latest.png")
+    chart = draw_chart(summary, base, png, meta, T("chart.dat"))
+
+    # --- Markdown ---
+    md = []
+    P = md.append
+    fp = by_id.get("fpout")
+    br = by_id.get("br")
+    P("# flowpath benchmarks")
+    P("")
+    P("%s · %s, %s vCPUs (%s), %s, Linux %s · flowpath %s · load %s before, %s after"
+      % (meta.get("date", "?"), meta.get("cpu_model", "?"), meta.get("cpus", "?"),
+         meta.get("virt", "?"), meta.get("mem", "?"), meta.get("kernel", "?"),
+         meta.get("commit", "?"), meta.get("load_before", "?"), meta.get("load_after", "?")))
+    P("")
+    if meta.get("smoke") == "1":
+        P("**Smoke run** (one short run per system): checks the harness, says nothing about speed.")
+        P("")
+    P("> Absolute rates on a shared 2-core VM are comparable only within one run: "
+      "read the ratios. Each ratio is to the one-helper TC `bpf_redirect` program "
+      "measured in the same round.")
+    P("")
+    P("## Forwarding: %s-byte UDP frames, %s flow%s, veth to veth through one DUT CPU"
+      % (meta.get("size"), meta.get("flows"), "" if meta.get("flows") == "1" else "s"))
+    P("")
+    P("| system | rate ratio | spread | CPU-time ratio | spread | Mpps | Mpps spread | DUT ns/packet | runs |")
+    P("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for s in summary:
+        P("| %s | **%.2f×** | %.2f–%.2f | %.2f× | %.2f–%.2f | %.3f | %.3f–%.3f | %.0f | %d%s |"
+          % (s["label"], s["ratio"], s["ratio_min"], s["ratio_max"], s["cost_ratio"],
+             s["cost_ratio_min"], s["cost_ratio_max"], s["mpps"],
+             s["mpps_min"], s["mpps_max"], s["ns_pkt"], s["runs"],
+             " ⚠" if s["flags"] else ""))
+    P("")
+    P("Rate ratio: the system's forwarded rate over the baseline's in the same round. "
+      "CPU-time ratio: the baseline's DUT CPU time per forwarded packet over the "
+      "system's, same round: what the rate ratio would be on a CPU the DUT had to "
+      "itself, and unlike the rate it does not drop when another process takes the "
+      "DUT's CPU (see DUT CPU share below).")
+    if chart:
+        P("")
+        P("![ratios](latest.png)")
+    P("")
+    P("Targets (reported, not asserted):")
+    P("")
+    if fp:
+        P("- flowpath TC output-only ≥ %.2f× the one-helper TC redirect (paper: %.2f×): "
+          "**%s** at %.2f× by rate (spread %.2f–%.2f), %.2f× by CPU time (%.2f–%.2f)."
+          % (TARGET, PAPER, "met" if fp["ratio"] >= TARGET else "missed",
+             fp["ratio"], fp["ratio_min"], fp["ratio_max"], fp["cost_ratio"],
+             fp["cost_ratio_min"], fp["cost_ratio_max"]))
+        if br:
+            P("- flowpath TC output-only above the Linux bridge: **%s** by rate (%.2f× vs "
+              "%.2f×); by CPU time %.2f× vs %.2f×."
+              % ("met" if fp["ratio"] > br["ratio"] else "missed", fp["ratio"], br["ratio"],
+                 fp["cost_ratio"], br["cost_ratio"]))
+    else:
+        P("- flowpath TC output-only was not measured: no target can be judged.")
+    pending = [s for s in systems if s[3]]
+    if pending:
+        P("")
+        P("Not measured in this run:")
+        P("")
+        for sid, label, kind, why in pending:
+            P("- %s: %s" % (label, why))
+    P("")
+    P("### Cross-checks")
+    P("")
+    P("Each run's counters must add up: what the generator offered, what the DUT's "
+      "entry dropped because its ring was full (the DUT was saturated), what it "
+      "forwarded, what the sink counted. ⚠ marks a run where they do not.")
+    P("")
+    P("| system | offered Mpps | dropped at DUT entry | DUT CPU share | generator CPU | DUT CPU | sink CPU | flowpath counters |")
+    P("| --- | ---: | ---: | ---: | --- | --- | --- | --- |")
+    for s in summary:
+        P("| %s | %.2f | %.0f%% | %.0f%% | %s | %s | %s | %s |"
+          % (s["label"], s["offered"], s["entry_drop"], s["share"], s["gen_cpu"],
+             s["dut_cpu"], s["sink_cpu"], s["fp"]))
+    flagged = [(s["label"], f) for s in summary for f in s["flags"]]
+    if flagged:
+        P("")
+        for label, f in flagged:
+            P("- ⚠ %s, %s" % (label, f))
+    P("")
+    P("DUT CPU share: how much of its CPU the DUT's NAPI thread (which also runs the "
+      "sink's receive softirq) and that CPU's ksoftirqd had; the rest went to other "
+      "work on the shared machine, or the DUT waited for the generator, whose CPU is "
+      "shared too.")
+    P("")
+    P("### Method")
+    P("")
+    P("- Namespaces `fpt-bench-gen`, `fpt-bench-dut-ID` (one per system, all alike) "
+      "and `fpt-bench-sink`, veth pairs between them. The generator, `fpb_gen`, runs "
+      "under `BPF_PROG_TEST_RUN` with `BPF_F_TEST_XDP_LIVE_FRAMES`: its `XDP_TX` puts "
+      "each frame on the DUT veth's ring, which takes XDP frames because GRO is on "
+      "(NAPI). It runs flat out on CPU %s and offers several times what any system "
+      "forwards; the excess is dropped at the DUT's entry."
+      % meta.get("gen_cpu"))
+    P("- The DUT's NAPI thread is threaded and pinned to CPU %s: it builds the skbs, "
+      "runs the system under test and transmits into the sink's veth, whose receive "
+      "(the sink's XDP program, `fpb_sink`, counting per CPU and dropping) runs in "
+      "the softirq that transmit raises, on the same CPU." % meta.get("dut_cpu"))
+    P("- Systems: the Linux bridge (static fdb entry for the destination, "
+      "bridge-nf-call-* off), tc `u32` (empty match) + `mirred egress redirect`, a TC program that calls only "
+      "`bpf_redirect` (`bench/progs/redirect.bpf.c`, attached as flowpath attaches its "
+      "parser), and flowpath's TC datapath with exact-match flows for the generated "
+      "frames, installed with `flowpath flow add`.")
+    P("- %s warm-up round (discarded), then %s rounds; each round runs every system "
+      "once for %s s after %s s of warm-up, starting one system further along each "
+      "round. Median and min–max over rounds; ratios per round."
+      % ("One" if meta.get("smoke") != "1" else "No", meta.get("runs"),
+         meta.get("duration"), meta.get("warmup")))
+    P("")
+
+    # --- Where the time goes ---
+    P("## Where the time goes")
+    P("")
+    stats = {p["system"]: p for p in prof if p.get("prof") == "bpf_stats"}
+    base_s = by_id.get(base)
+    if stats:
+        P("In-situ BPF time (`kernel.bpf_stats_enabled`: `run_time_ns / run_cnt` of the "
+          "program at the DUT's tc ingress, which includes every stage it tail-calls), "
+          "beside the DUT's CPU time per packet from the runs above:")
+        P("")
+        P("| system | BPF ns/packet | DUT ns/packet | BPF share of the DUT's time |")
+        P("| --- | ---: | ---: | ---: |")
+        for sid in [s["id"] for s in summary]:
+            p = stats.get(sid)
+            if not p:
+                continue
+            ns = num(p, "ns_per_run")
+            dut = by_id[sid]["ns_pkt"]
+            P("| %s | %.0f | %.0f | %.0f%% |" % (labels[sid], ns, dut,
+                                              100 * ns / dut if dut else 0))
+        if "fpout" in stats and base in stats and fp and base_s:
+            d_bpf = num(stats["fpout"], "ns_per_run") - num(stats[base], "ns_per_run")
+            d_dut = fp["ns_pkt"] - base_s["ns_pkt"]
+            P("")
+            P("flowpath output-only costs the DUT %.0f ns more per packet than the "
+              "baseline; its BPF programs account for %.0f ns of that." % (d_dut, d_bpf))
+            if base_s["ns_pkt"] and d_dut > 0:
+                P("At the baseline's %.0f ns/packet, a %.2f× ratio leaves a budget of "
+                  "%.0f ns for everything flowpath adds."
+                  % (base_s["ns_pkt"], TARGET, base_s["ns_pkt"] * (1 / TARGET - 1)))
+        P("(bpf_stats adds its own clock reads to every run, a few tens of ns; these "
+          "runs are not part of the table above.)")
+        P("")
+    perf = [l for l in prof_lines if l.startswith("prof=perf ")]
+    if perf:
+        P("`perf record -C %s -e cpu-clock` on the DUT CPU (symbols above 0.8%%):"
+          % meta.get("dut_cpu"))
+        P("")
+        for sid in [s["id"] for s in summary]:
+            rows = [kv_perf(l) for l in perf if ("system=%s " % sid) in l]
+            if not rows:
+                continue
+            bpf = sum(p for p, s in rows if s.startswith("bpf_prog_"))
+            P("- %s: BPF programs %.1f%% of the samples; top: %s" % (
+                labels[sid], bpf,
+                ", ".join("`%s` %.1f%%" % (s, p) for p, s in rows[:10])))
+        P("")
+    bt = [l for l in prof_lines if l.startswith("prof=bpftool_profile ")]
+    if bt:
+        msg = bt[0].split(" ", 2)[2].strip()
+        P("`bpftool prog profile` (hardware counters): %s" % (msg or "no output"))
+        P("")
+    if micro:
+        floor = {m[6]: float(m[2]) for m in micro
+                 if m[1].startswith("BPF_PROG_TEST_RUN floor") and m[2] != "n/a"}
+        P("## Microbenchmarks: BPF_PROG_TEST_RUN, ns per packet")
+        P("")
+        P("A stage alone is the stage plus one tail call into a program that only "
+          "clears `skb->cb` (`bench/progs/stop.bpf.c`); a chain runs the real stages. "
+          "*repeat*: one test run of many packets, the median of several; *single*: a "
+          "fresh packet each run (actions that change the packet), the median of "
+          "2000, spread the 5th to 95th percentile, caches colder. Net: less the "
+          "empty program's time in the same mode; compare rows of one mode.")
+        P("")
+        P("| case | ns/packet | spread | net | verdict | mode |")
+        P("| --- | ---: | ---: | ---: | --- | --- |")
+        for m in micro:
+            _, name, medv, lo, hi, verdict, mode = m[:7]
+            if medv == "n/a":
+                P("| %s | n/a | | | | %s |" % (name, mode))
+                continue
+            net = float(medv) - floor.get(mode, 0)
+            P("| %s | %s | %s–%s | %s | %s | %s |" % (
+                name, medv, lo, hi,
+                "-" if name.startswith("BPF_PROG_TEST_RUN") else "%.0f" % net,
+                verdict, mode))
+        P("")
+    if verifier:
+        P("## Verifier and JIT (`make verifier-report`)")
+        P("")
+        P("```")
+        md.extend(verifier)
+        P("```")
+        P("")
+
+    with open(os.path.join(a.out, "latest.md"), "w") as f:
+        f.write("\n".join(md))
+
+    for s in summary:
+        print("%-7s %-36s %5.2fx [%.2f-%.2f] %7.3f Mpps  %5.0f ns/pkt  %d run%s%s" % (
+            s["id"], s["label"], s["ratio"], s["ratio_min"], s["ratio_max"], s["mpps"],
+            s["ns_pkt"], s["runs"], "" if s["runs"] == 1 else "s",
+            "  WARNING: %s" % "; ".join(s["flags"]) if s["flags"] else ""))
+    for sid, label, kind, why in pending:
+        print("%-7s %-36s not measured: %s" % (sid, label, why))
+
+
+def kv_perf(line):
+    """'prof=perf system=X 12.34% [k] sym' -> (12.34, 'sym')"""
+    parts = line.split()
+    pct = float(parts[2].rstrip("%"))
+    return pct, parts[-1]
+
+
+def draw_chart(summary, base, png, meta, datafile):
+    """A bar per system: median ratio, min-max error bars, the target line."""
+    try:
+        subprocess.run(["gnuplot", "--version"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        print("report: no gnuplot, no chart", file=sys.stderr)
+        return False
+    with open(datafile, "w") as f:
+        for s in summary:
+            f.write('"%s" %.4f %.4f %.4f %.4f %.4f %.4f\n' % (
+                s["label"].replace('"', "'"), s["ratio"], s["ratio_min"], s["ratio_max"],
+                s["cost_ratio"], s["cost_ratio_min"], s["cost_ratio_max"]))
+    top = max([1.2] + [max(s["ratio_max"], s["cost_ratio_max"]) * 1.1 for s in summary])
+    script = """
+set terminal pngcairo noenhanced size 960,520 font ",10"
+set output "%s"
+set title "Ratio to the one-helper TC bpf_redirect, same round (median, min-max)\\n%s, %s-byte UDP frames, %s vCPUs %s"
+set style data histograms
+set style histogram errorbars gap 1.5 lw 1
+set style fill solid 0.7 border -1
+set yrange [0:%f]
+set ylabel "ratio"
+set xtics rotate by -25 scale 0
+set grid ytics
+set key top right
+set bmargin 9
+set arrow from graph 0, first 1 to graph 1, first 1 nohead lc rgb "black" lw 1
+set arrow from graph 0, first %f to graph 1, first %f nohead lc rgb "red" dt 2 lw 1
+set label "flowpath output-only target %.2f" at graph 0.99, first %f right offset 0,-0.8 tc rgb "red"
+plot "%s" using 2:3:4:xtic(1) title "forwarding rate" lc rgb "#4477aa", \\
+     "" using 5:6:7 title "CPU time per packet (inverse)" lc rgb "#ccbb44"
+""" % (png, meta.get("date", ""), meta.get("size", "?"), meta.get("cpus", "?"),
+       meta.get("cpu_model", ""), top, TARGET, TARGET, TARGET, TARGET, datafile)
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if r.returncode:
+        print("report: gnuplot: %s" % r.stderr.strip(), file=sys.stderr)
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,376 @@
+#!/usr/bin/env bash
+# flowpath's benchmarks: the forwarding rate of flowpath and its peers on
+# the same traffic in the same run, each as a ratio to a one-helper TC
+# bpf_redirect program (the paper's Tables 1 to 3); the cost of each BPF
+# stage under BPF_PROG_TEST_RUN; where the time goes; the verifier's
+# figures. Writes OUT/latest.md, latest.csv, runs.csv and latest.png, and
+# prints one line per system.
+#
+# usage: bench/run.sh BUILD_DIR [--smoke] [--out DIR] [--runs N]
+#                    [--duration SEC] [--warmup SEC] [--size BYTES] [--flows N]
+#
+#   make bench   runs it on build/ with the defaults, into bench/results
+#   --smoke      one short run per system, no profiling: a check that the
+#                harness works (selftests/test_bench_smoke.sh), no figures
+#
+# Topology, in network namespaces only, one DUT namespace per system (all
+# alike, so that runs of different systems can be interleaved cheaply):
+#
+#   fpt-bench-gen           fpt-bench-dut-ID                 fpt-bench-sink
+#   g-ID ----- veth ----- in-ID ==[system]==> out-ID ----- veth ----- k-ID
+#   generator: fpb_gen      GRO on, threaded NAPI            fpb_sink (XDP):
+#   in live-frames mode     pinned to the DUT CPU            counts, drops
+#   on the generator CPU
+#
+# The generator's XDP_TX puts frames on in-ID's ring; the DUT's NAPI thread
+# turns them into skbs and the system forwards them to out-ID; the sink
+# counts them in the softirq that the DUT's transmit raises, on the DUT's
+# CPU, much as a NIC's transmit costs its CPU. The generator offers more
+# than any system forwards, so each DUT is saturated (in-ID's ring
+# overflows, counted) and the sink's count is the forwarded rate.
+#
+# Everything is removed on exit, however it exits: namespaces (and with
+# them links, filters and XDP programs), flowpath's pinned datapaths, the
+# bpf_stats sysctl, background processes. Runs hold a lock, one at a time.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:?usage: bench/run.sh BUILD_DIR [--smoke] [--out DIR] [--runs N] [--duration SEC] [--warmup SEC] [--size BYTES] [--flows N]}
+shift
+build=$(cd "$build" && pwd) || exit 1
+FLOWPATH=$build/flowpath
+FPBENCH=$build/bench/fpbench
+
+smoke=0 out=$top/bench/results runs=5 duration=5 warmup=1 size=64 flows=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) smoke=1 runs=1 duration=0.5 warmup=0.2 ;;
+	--out) out=$2 && shift ;;
+	--runs) runs=$2 && shift ;;
+	--duration) duration=$2 && shift ;;
+	--warmup) warmup=$2 && shift ;;
+	--size) size=$2 && shift ;;
+	--flows) flows=$2 && shift ;;
+	*) echo "bench: unknown option '$1'" >&2 && exit 2 ;;
+	esac
+	shift
+done
+
+say() { echo "bench: $*" >&2; }
+die() {
+	say "$*"
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "needs root (namespaces, BPF)"
+[ -x "$FLOWPATH" ] && [ -x "$FPBENCH" ] ||
+	die "no $FLOWPATH or $FPBENCH: run make first (make bench builds them)"
+[[ $runs =~ ^[1-9][0-9]?$ ]] || die "--runs $runs: 1 to 99"
+exec </dev/null
+
+# --- Systems under test ----------------------------------------------------
+# One row per system: ID (at most 6 characters: device names are built
+# from it), the label the tables use, KIND and ARG for setup_system:
+#   bridge, mirred, redirect  the kernel's own forwarding
+#   flowpath ACTIONS          flowpath's TC datapath, one flow per generated
+#                             flow with ACTIONS (port 2 is the way out);
+#                             not run, and said so, while flowpath does not
+#                             take ACTIONS in BPF (fpbench actions)
+#   pending WHY               not there yet: listed in the report as such
+# The baseline must stay first: every ratio is to it.
+BASELINE=tcbpf
+SYSTEMS=(
+	"tcbpf|TC bpf_redirect (one helper)|redirect|"
+	"br|Linux bridge|bridge|"
+	"mirred|tc u32 + mirred redirect|mirred|"
+	"fpout|flowpath TC: output|flowpath|2"
+	"fphash|flowpath TC: hash, output|flowpath|hash(l4(0)),2"
+	"fpvlan|flowpath TC: push_vlan, output|flowpath|push_vlan(vid=100,pcp=0),2"
+	"fpdmac|flowpath TC: set eth dst, output|flowpath|set(eth(dst=02:00:00:00:00:03)),2"
+	"fpgre|flowpath TC: GRE encap, output|pending|GRE tunnel ports and encap have not landed"
+	"afxdp|flowpath AF_XDP|pending|the AF_XDP datapath has not landed"
+	"ovsxdp|OVS afxdp (dpif-netdev)|pending|not wired up yet: needs the AF_XDP datapath's peer setup"
+	"setup|flowpath flow setup rate|pending|needs the slow path's upcall handler, which has not landed"
+)
+GEN=fpt-bench-gen SINK=fpt-bench-sink
+DUT_PREFIX=fpt-bench-dut-
+DP_PREFIX=fpt-bench-
+MAC_DST=02:00:00:00:00:02 # bench/bench.h FPB_MAC_DST: the bridge's way out
+if [ "$(nproc)" -ge 2 ]; then GEN_CPU=0 DUT_CPU=1; else GEN_CPU=0 DUT_CPU=0; fi
+
+tmp=
+bg_pids=()
+stats_prev=
+cleanup() {
+	local p ns dp
+	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	[ -n "$stats_prev" ] && sysctl -qw kernel.bpf_stats_enabled="$stats_prev"
+	for ns in $(ip netns list 2>/dev/null | awk -v p="$DUT_PREFIX" 'index($1, p) == 1 {print $1}'); do
+		dp=$DP_PREFIX${ns#"$DUT_PREFIX"}
+		[ -d "/sys/fs/bpf/flowpath/$dp" ] &&
+			nsenter --net="/run/netns/$ns" "$FLOWPATH" unload --dp "$dp" >/dev/null 2>&1
+		ip netns del "$ns" 2>/dev/null
+	done
+	ip netns del "$GEN" 2>/dev/null
+	ip netns del "$SINK" 2>/dev/null
+	for dp in /sys/fs/bpf/flowpath/"$DP_PREFIX"*; do
+		[ -e "$dp" ] && rm -rf "$dp"
+	done
+	rmdir /sys/fs/bpf/flowpath 2>/dev/null
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+
+# One run at a time: the namespaces have fixed names.
+exec 9>/run/fpt-bench.lock
+flock -w "$([ "$smoke" -eq 1 ] && echo 300 || echo 1800)" 9 ||
+	die "another benchmark holds /run/fpt-bench.lock"
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+cleanup # what a killed run may have left
+tmp=$(mktemp -d)
+mkdir -p "$out" || die "cannot create $out"
+
+# gnuplot draws the chart, perf profiles the DUT: installed as make's deps
+# are, but only for a full run; a smoke run goes without them.
+if [ "$smoke" -eq 0 ]; then
+	missing=()
+	command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+	command -v perf >/dev/null || missing+=(linux-perf)
+	if [ ${#missing[@]} -gt 0 ]; then
+		say "installing ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null ||
+			say "could not install ${missing[*]}: going without"
+	fi
+fi
+
+# --- Topology ----------------------------------------------------------------
+nsx() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+quiet_netns() { # no IPv6 autoconf, DAD or MLD: only the benchmark's frames
+	ip netns add "$1" && ip -n "$1" link set lo up &&
+		nsx "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+}
+fp() { # flowpath in a system's DUT namespace: fp ID ARGS...
+	local id=$1
+	shift
+	nsx "$DUT_PREFIX$id" "$FLOWPATH" "$@" --dp "$DP_PREFIX$id"
+}
+
+# The NAPI thread of in-ID (kthread "napi/in-ID-<napi id>").
+napi_thread() { pgrep "^napi/in-$1-[0-9]*\$" | head -n 1; }
+
+quiet_netns "$GEN" && quiet_netns "$SINK" || die "cannot create namespaces"
+# fpbench run keeps its generator program attached here, down and idle:
+# see fwd.c.
+ip -n "$GEN" link add gen-hold type veth peer name gen-holdp ||
+	die "cannot create the generator's holder device"
+
+# setup_system ID KIND ARG: the system's namespace, links and forwarding.
+setup_system() {
+	local id=$1 kind=$2 arg=$3 dut=$DUT_PREFIX$1 key pid
+	quiet_netns "$dut" &&
+		ip -n "$GEN" link add "g-$id" type veth peer name "in-$id" netns "$dut" &&
+		ip -n "$dut" link add "out-$id" type veth peer name "k-$id" netns "$SINK" &&
+		ip -n "$GEN" link set "g-$id" up && ip -n "$dut" link set "in-$id" up &&
+		ip -n "$dut" link set "out-$id" up && ip -n "$SINK" link set "k-$id" up ||
+		return 1
+	"$FPBENCH" napi --netns "$dut" --dev "in-$id" &&
+		ip netns exec "$dut" sh -c "echo 1 > /sys/class/net/in-$id/threaded" ||
+		return 1
+	pid=$(napi_thread "$id")
+	[ -n "$pid" ] && taskset -pc "$DUT_CPU" "$pid" >/dev/null || return 1
+	"$FPBENCH" attach-sink --netns "$SINK" --dev "k-$id" || return 1
+	case $kind in
+	redirect)
+		"$FPBENCH" attach-redirect --netns "$dut" --dev "in-$id" --to "out-$id"
+		;;
+	bridge)
+		# The bridge itself, not iptables: no bridged packet goes up to
+		# netfilter (br_netfilter is built into this kernel).
+		for f in /proc/sys/net/bridge/bridge-nf-call-*; do
+			[ -e "$f" ] && nsx "$dut" sysctl -qw "net.bridge.${f##*/}=0"
+		done
+		ip -n "$dut" link add br0 type bridge &&
+			ip -n "$dut" link set "in-$id" master br0 &&
+			ip -n "$dut" link set "out-$id" master br0 &&
+			ip -n "$dut" link set br0 up &&
+			bridge -n "$dut" fdb add "$MAC_DST" dev "out-$id" master static
+		;;
+	mirred)
+		# u32 with an empty match takes every packet (this kernel has no
+		# matchall classifier).
+		tc -n "$dut" qdisc add dev "in-$id" clsact &&
+			tc -n "$dut" filter add dev "in-$id" ingress protocol all \
+				u32 match u32 0 0 action mirred egress redirect dev "out-$id"
+		;;
+	flowpath)
+		fp "$id" load >/dev/null &&
+			fp "$id" port add "in-$id" --port 1 >/dev/null &&
+			fp "$id" port add "out-$id" --port 2 >/dev/null || return 1
+		while read -r key; do
+			fp "$id" flow add "$key" "$arg" || return 1
+		done < <("$FPBENCH" frame --size "$size" --flows "$flows" --in-port 1)
+		;;
+	*) return 1 ;;
+	esac
+}
+
+ids=() labels=() kinds=()
+: >"$tmp/systems"
+for row in "${SYSTEMS[@]}"; do
+	IFS='|' read -r id label kind arg <<<"$row"
+	why=
+	if [ "$kind" = pending ]; then
+		why=$arg
+	elif [ "$kind" = flowpath ] && ! why=$("$FPBENCH" actions "$arg"); then
+		why="not landed: $why"
+	elif ! setup_system "$id" "$kind" "$arg" >"$tmp/setup.log" 2>&1; then
+		[ "$id" = "$BASELINE" ] && die "cannot set up the baseline: $(cat "$tmp/setup.log")"
+		why="setup failed: $(tr '\n' ' ' <"$tmp/setup.log")"
+	else
+		why=
+		ids+=("$id") labels+=("$label") kinds+=("$kind")
+	fi
+	printf '%s|%s|%s|%s\n' "$id" "$label" "$kind" "$why" >>"$tmp/systems"
+	[ -n "$why" ] && say "$id ($label): $why"
+done
+[ "${ids[0]:-}" = "$BASELINE" ] || die "the baseline $BASELINE is not set up"
+
+# --- Measuring -----------------------------------------------------------------
+# flowpath's counters as "name=N ..." (flowpath stats).
+fp_counters() { fp "$1" stats | awk 'NR > 1 { printf "%s=%s ", $1, $2 }'; }
+
+# measure ID WARMUP DURATION: one run, one line of key=value pairs.
+measure() {
+	local id=$1 line before after
+	[ "${kinds[$2]}" = flowpath ] && before=$(fp_counters "$id")
+	line=$("$FPBENCH" run --gen-netns "$GEN" --gen-dev "g-$id" --gen-hold gen-hold \
+		--dut-netns "$DUT_PREFIX$id" --dut-in "in-$id" --dut-out "out-$id" \
+		--sink-netns "$SINK" --sink-dev "k-$id" --warmup "$3" --duration "$4" \
+		--size "$size" --flows "$flows" --gen-cpu "$GEN_CPU" \
+		--dut-thread "$(napi_thread "$id")" --label "$id") || return 1
+	if [ "${kinds[$2]}" = flowpath ]; then
+		# Over the whole run, warm-up included: hits, and every other
+		# counter that moved (each a packet not forwarded by a flow).
+		after=$(fp_counters "$id")
+		line+=" $(awk -v b="$before" -v a="$after" 'BEGIN {
+			n = split(b, x, " "); split(a, y, " ")
+			for (i = 1; i <= n; i++) {
+				split(x[i], p, "="); split(y[i], q, "=")
+				d = q[2] - p[2]
+				if (p[1] == "hit") hit = d
+				else if (d) { other += d; names = names sep p[1] ":" d; sep = "," }
+			}
+			printf "fp_hit=%d fp_other=%d fp_other_names=%s", hit, other, names ? names : "-" }')"
+	fi
+	echo "$line"
+}
+
+{
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "kernel=$(uname -r)"
+	echo "cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "cpus=$(nproc)"
+	echo "mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+	echo "virt=$(systemd-detect-virt 2>/dev/null || echo unknown)"
+	echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "commit=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+	echo "clang=$(${CLANG:-clang-19} --version 2>/dev/null | head -n 1)"
+	echo "runs=$runs duration=$duration warmup=$warmup size=$size flows=$flows"
+	echo "gen_cpu=$GEN_CPU dut_cpu=$DUT_CPU smoke=$smoke"
+} >"$tmp/meta"
+
+n=${#ids[@]}
+total=$((runs * n))
+say "$n systems, $runs runs each of ${duration}s after ${warmup}s of warm-up, interleaved; generator on CPU $GEN_CPU, DUT on CPU $DUT_CPU"
+if [ "$smoke" -eq 0 ]; then
+	say "warm-up round (discarded)"
+	for ((i = 0; i < n; i++)); do
+		measure "${ids[i]}" "$i" 1 1 >/dev/null || die "${ids[i]}: warm-up run failed"
+	done
+fi
+# Round r runs every system once, starting one further along each round,
+# so no system always follows the same one.
+: >"$tmp/runs"
+k=0
+for ((r = 0; r < runs; r++)); do
+	for ((j = 0; j < n; j++)); do
+		i=$(((r + j) % n))
+		k=$((k + 1))
+		line=$(measure "${ids[i]}" "$i" "$warmup" "$duration") ||
+			die "${ids[i]}: run failed"
+		echo "round=$r $line" >>"$tmp/runs"
+		say "[$k/$total] round $r: ${ids[i]} $(grep -o 'rate_pps=[0-9]*' <<<"$line")"
+	done
+done
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$tmp/meta"
+
+# --- Where the time goes (full runs only) ----------------------------------------
+: >"$tmp/prof"
+if [ "$smoke" -eq 0 ]; then
+	say "profiling: bpf_stats run_time_ns, perf on the DUT CPU"
+	stats_prev=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for ((i = 0; i < n; i++)); do
+		id=${ids[i]}
+		[ "${kinds[i]}" = redirect ] || [ "${kinds[i]}" = flowpath ] || continue
+		prog=$(tc -n "$DUT_PREFIX$id" filter show dev "in-$id" ingress |
+			awk '{ for (f = 1; f < NF; f++) if ($f == "id") { print $(f + 1); exit } }')
+		[ -n "$prog" ] || continue
+		b=$(bpftool prog show id "$prog" -j)
+		line=$(measure "$id" "$i" 0.5 3) || continue
+		a=$(bpftool prog show id "$prog" -j)
+		echo "prof=bpf_stats system=$id prog=$prog $(python3 -c '
+import json, sys
+b, a = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+runs = a.get("run_cnt", 0) - b.get("run_cnt", 0)
+ns = a.get("run_time_ns", 0) - b.get("run_time_ns", 0)
+print("runs=%d ns_per_run=%.1f" % (runs, ns / runs if runs else 0))
+' "$b" "$a") $line" >>"$tmp/prof"
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$stats_prev"
+	stats_prev=
+	if command -v perf >/dev/null; then
+		for id in "$BASELINE" fpout; do
+			for ((i = 0; i < n; i++)); do [ "${ids[i]}" = "$id" ] && break; done
+			[ "$i" -lt "$n" ] || continue
+			perf record -q -C "$DUT_CPU" -e cpu-clock -o "$tmp/perf-$id.data" \
+				-- sleep 3 >/dev/null 2>&1 &
+			bg_pids+=($!)
+			measure "$id" "$i" 0.5 3.5 >/dev/null
+			wait "${bg_pids[-1]}"
+			unset 'bg_pids[-1]'
+			perf report -i "$tmp/perf-$id.data" --stdio --no-children \
+				--sort sym --percent-limit 0.8 2>/dev/null |
+				awk -v id="$id" '/^ +[0-9.]+%/ { $1 = $1; print "prof=perf system=" id " " $0 }' \
+					>>"$tmp/prof"
+		done
+		# bpftool's own profiler needs hardware counters.
+		prog=$(tc -n "${DUT_PREFIX}fpout" filter show dev in-fpout ingress 2>/dev/null |
+			awk '{ for (f = 1; f < NF; f++) if ($f == "id") { print $(f + 1); exit } }')
+		if [ -n "$prog" ]; then
+			msg=$(timeout 10 bpftool prog profile id "$prog" duration 1 cycles 2>&1 | tr '\n' ' ')
+			echo "prof=bpftool_profile system=fpout $msg" >>"$tmp/prof"
+		fi
+	fi
+fi
+
+# --- Microbenchmarks and the verifier's figures --------------------------------------
+say "microbenchmarks (BPF_PROG_TEST_RUN, CPU $DUT_CPU)"
+if [ "$smoke" -eq 1 ]; then
+	"$FPBENCH" micro --cpu "$DUT_CPU" --samples 1 --repeat 1000 >"$tmp/micro" ||
+		die "microbenchmarks failed"
+else
+	"$FPBENCH" micro --cpu "$DUT_CPU" --samples 11 --repeat 200000 >"$tmp/micro" ||
+		die "microbenchmarks failed"
+fi
+: >"$tmp/verifier"
+[ "$smoke" -eq 0 ] && [ -s "$build/bench/verifier-report.txt" ] &&
+	cp "$build/bench/verifier-report.txt" "$tmp/verifier"
+
+python3 "$top/bench/report.py" --tmp "$tmp" --out "$out" || die "report failed"

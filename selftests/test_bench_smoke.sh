@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The benchmark harness must not rot: bench/run.sh --smoke (one short run of
+# every system, about 15 s) completes, writes the table, the CSVs and the
+# chart, gives each system of its table a row (measured, or the reason it
+# was not), every measured system delivered packets, and nothing of it is
+# left behind. No figure is asserted: speed is make bench's business.
+source "$(dirname "$0")/lib.sh"
+
+build=$(dirname "$FLOWPATH")
+out=$(mktemp -d)
+at_exit "rm -rf $out"
+leftovers() {
+	ip netns list 2>/dev/null | awk '$1 ~ /^fpt-bench-/ { print "netns " $1 }'
+	ls /sys/fs/bpf/flowpath 2>/dev/null | awk '/^fpt-bench/ { print "pin " $1 }'
+	pgrep -a fpbench | sed 's/^/process /'
+	ps -eo comm= | awk '/^napi\/in-/ { print "thread " $1 }'
+}
+before=$(leftovers)
+
+if bash "$FP_TOP/bench/run.sh" "$build" --smoke --out "$out" >"$out/stdout" 2>"$out/stderr"; then
+	pass "bench/run.sh --smoke completes"
+else
+	fail "bench/run.sh --smoke exited $?: $(tail -n 5 "$out/stderr" | tr '\n' ' ')"
+fi
+
+for f in latest.md latest.csv runs.csv; do
+	if [ -s "$out/$f" ]; then pass "writes $f"; else fail "no $f"; fi
+done
+if ! command -v gnuplot >/dev/null; then
+	skip "no gnuplot (make bench installs it): no chart to check"
+elif file "$out/latest.png" 2>/dev/null | grep -q 'PNG image'; then
+	pass "draws latest.png"
+else
+	fail "no chart latest.png"
+fi
+
+# Every system of run.sh's table has its row; a measured one delivered
+# packets, one that was not measured says why, and not because its setup
+# failed (the harness must set up every system that has landed).
+ids=$(awk '/^SYSTEMS=\(/, /^\)/' "$FP_TOP/bench/run.sh" | sed -n 's/^[[:space:]]*"\([a-z0-9]*\)|.*/\1/p')
+[ -n "$ids" ] || fail "no system table in bench/run.sh"
+# "id|status|packets delivered" for each row of latest.csv.
+rows=$(/usr/bin/python3 - "$out" <<'PY'
+import csv, sys
+d = sys.argv[1]
+got = {}
+for r in csv.DictReader(open(d + "/runs.csv")):
+    got[r["label"]] = got.get(r["label"], 0) + int(r["sink_pkts"])
+for r in csv.DictReader(open(d + "/latest.csv")):
+    print("%s|%s|%d" % (r["system"], r["status"].replace("\n", " "), got.get(r["system"], 0)))
+PY
+)
+for id in $ids; do
+	IFS='|' read -r _ status got < <(grep "^$id|" <<<"$rows")
+	if [ -z "${status:-}" ]; then
+		fail "$id: no row in latest.csv"
+	elif [ "$status" = measured ]; then
+		if [ "${got:-0}" -gt 0 ]; then
+			pass "$id: delivered $got packets"
+		else
+			fail "$id: delivered nothing"
+		fi
+	elif [[ $status == *"setup failed"* ]]; then
+		fail "$id: $status"
+	else
+		pass "$id: not measured, says why: $status"
+	fi
+	grep -q "^$id " "$out/stdout" || fail "$id: no summary line on stdout"
+	status=
+done
+grep -q '^| TC bpf_redirect (one helper) | \*\*1.00×\*\*' "$out/latest.md" ||
+	fail "latest.md: no baseline row"
+
+after=$(leftovers)
+new=$(comm -13 <(sort <<<"$before") <(sort <<<"$after") | tr '\n' ' ')
+if [ -z "${new// /}" ]; then
+	pass "leaves no namespace, pin, process or NAPI thread behind"
+else
+	fail "left behind: $new"
+fi
+finish
