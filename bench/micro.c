@@ -44,6 +44,7 @@
 #include "tailcall.h"
 #include "stop.skel.h"
 #include "redirect.skel.h"
+#include "keysize.skel.h"
 
 #define MICRO_MAX_SAMPLES 64
 #define SINGLE_RUNS 2001
@@ -356,6 +357,70 @@ static int micro_opts(int argc, char **argv, long *cpu, struct micro *m)
 	return err;
 }
 
+/*
+ * Hash-map lookups by key size (keysize.bpf.c): the flow table's 192-byte
+ * key beside smaller ones, each map holding the one key looked up.
+ */
+static int time_key_sizes(struct micro *m)
+{
+	struct fpb_keysize *ks = fpb_keysize__open_and_load();
+	const struct {
+		int size;
+		struct bpf_map *key, *table;
+		struct bpf_program *prog;
+	} t[] = {
+		{ 16, ks ? ks->maps.key16 : NULL, ks ? ks->maps.table16 : NULL,
+		  ks ? ks->progs.fpb_hash16 : NULL },
+		{ 48, ks ? ks->maps.key48 : NULL, ks ? ks->maps.table48 : NULL,
+		  ks ? ks->progs.fpb_hash48 : NULL },
+		{ 96, ks ? ks->maps.key96 : NULL, ks ? ks->maps.table96 : NULL,
+		  ks ? ks->progs.fpb_hash96 : NULL },
+		{ 192, ks ? ks->maps.key192 : NULL,
+		  ks ? ks->maps.table192 : NULL,
+		  ks ? ks->progs.fpb_hash192 : NULL },
+	};
+	int ncpu = fp_nr_cpus(), err = 0, c, j;
+	unsigned char key[192], *vals = NULL;
+	__u32 zero = 0;
+	__u64 one = 1;
+	char name[96];
+	size_t i;
+
+	if (!ks) {
+		fpb_err("key-size programs: cannot load: %s", strerror(errno));
+		return -EINVAL;
+	}
+	for (j = 0; j < (int)sizeof(key); j++)
+		key[j] = (unsigned char)(j * 7 + 1);
+	vals = calloc(ncpu, sizeof(key));
+	for (i = 0; vals && !err && i < sizeof(t) / sizeof(t[0]); i++) {
+		/* Per-CPU values are 8-byte aligned; every size here is. */
+		for (c = 0; c < ncpu; c++)
+			memcpy(vals + (size_t)c * t[i].size, key, t[i].size);
+		if (bpf_map__update_elem(t[i].key, &zero, sizeof(zero), vals,
+					 (size_t)ncpu * t[i].size, BPF_ANY) ||
+		    bpf_map__update_elem(t[i].table, key, t[i].size, &one,
+					 sizeof(one), BPF_ANY)) {
+			err = -errno;
+			fpb_err("key-size maps: %s", strerror(-err));
+			break;
+		}
+		snprintf(name, sizeof(name), "hash map lookup, %d-byte key (hit)",
+			 t[i].size);
+		err = time_prog(m, name, bpf_program__fd(t[i].prog), FLOW_HIT,
+				-1, -1, false);
+	}
+	if (!vals)
+		err = -ENOMEM;
+	if (!err)
+		err = time_prog(m, "per-CPU array lookup (in each row above)",
+				bpf_program__fd(ks->progs.fpb_key_only),
+				FLOW_HIT, -1, -1, false);
+	free(vals);
+	fpb_keysize__destroy(ks);
+	return err;
+}
+
 /* The type of the first action of @actions (parsed before, in setup). */
 static __u32 first_action(struct micro *m, int flow, const char *actions)
 {
@@ -458,6 +523,8 @@ int cmd_micro(int argc, char **argv)
 		err = time_prog(&m, name, m.parser, FLOW_ACTION0 + a, -1, -1,
 				micro_actions[a].chain_single);
 	}
+	if (!err)
+		err = time_key_sizes(&m);
 out:
 	fpb_redirect__destroy(redir);
 	fpb_stop__destroy(stop);

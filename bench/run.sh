@@ -40,7 +40,7 @@ build=$(cd "$build" && pwd) || exit 1
 FLOWPATH=$build/flowpath
 FPBENCH=$build/bench/fpbench
 
-smoke=0 out=$top/bench/results runs=5 duration=5 warmup=1 size=64 flows=1
+smoke=0 out=$top/bench/results runs=7 duration=4 warmup=1 size=64 flows=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1 runs=1 duration=0.5 warmup=0.2 ;;
