@@ -7,7 +7,7 @@
  *   set(eth(src=02:00:00:00:00:09,dst=02:00:00:00:00:0a))
  *   set(ipv4(src=192.0.2.0/255.255.255.0,ttl=9))
  *   set(ipv6(dst=2001:db8::9,label=0x5,tclass=0x20,hlimit=3))
- *   set(tcp(src=8080)), set(udp(dst=53/0xff00))
+ *   set(tcp(src=8080)), set(udp(dst=53/0xff00)), set(sctp(dst=5000))
  *
  * A field given without a mask is set whole, a field left out is not
  * touched; a dump prints only the fields that are set, a mask only where
@@ -17,9 +17,7 @@
  *
  * Refused, with the token named: an attribute or field that cannot be
  * set (ipv4 proto/frag: they say which headers there are; arp, vlan,
- * mpls, ...), a set of a protocol the flow's key does not have, and
- * set(sctp(...)): rewriting an SCTP port means recomputing the CRC32c
- * over the whole packet, which the BPF datapath does not do.
+ * mpls, ...) and a set of a protocol the flow's key does not have.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -123,6 +121,13 @@ static const char *needs_udp(const struct fp_flow_key *k)
 		       "ipv4(...) or ipv6(...) with proto=17 and frag=no or first";
 }
 
+static const char *needs_sctp(const struct fp_flow_key *k)
+{
+	return l4_in_key(k, FP_IPPROTO_SCTP) ?
+		       NULL :
+		       "ipv4(...) or ipv6(...) with proto=132 and frag=no or first";
+}
+
 static const struct set_group groups[] = {
 	{ "eth", FP_SET_ETH, sizeof(struct fp_set_eth), eth_fields,
 	  N(eth_fields), NULL, NULL, NULL },
@@ -138,6 +143,8 @@ static const struct set_group groups[] = {
 	  N(l4_fields), NULL, NULL, needs_tcp },
 	{ "udp", FP_SET_UDP, sizeof(struct fp_set_l4), l4_fields,
 	  N(l4_fields), NULL, NULL, needs_udp },
+	{ "sctp", FP_SET_SCTP, sizeof(struct fp_set_l4), l4_fields,
+	  N(l4_fields), NULL, NULL, needs_sctp },
 };
 
 /* Key attributes that exist but have no set() here, and why. */
@@ -145,8 +152,6 @@ static const struct {
 	const char *name;
 	const char *why;
 } unsettable[] = {
-	{ "sctp",
-	  "rewriting an SCTP port means recomputing its CRC32c over the whole packet, which the BPF datapath does not do" },
 	{ "in_port", "it is where the packet came from" },
 	{ "recirc_id", "use recirc(...)" },
 	{ "dp_hash", "use hash(...)" },

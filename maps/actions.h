@@ -65,6 +65,7 @@ enum fp_set_group {
 	FP_SET_IPV6 = 3, /* set(ipv6(...)) */
 	FP_SET_TCP = 4, /* set(tcp(...)) */
 	FP_SET_UDP = 5, /* set(udp(...)) */
+	FP_SET_SCTP = 6, /* set(sctp(...)): CRC32c updated */
 };
 
 /* The settable fields of each group, as values and as masks. */
@@ -114,7 +115,7 @@ struct fp_action_set_field {
 		} ipv6;
 		struct {
 			struct fp_set_l4 val, mask;
-		} l4; /* tcp, udp */
+		} l4; /* tcp, udp, sctp */
 	} u;
 };
 

@@ -16,8 +16,9 @@ timestamps. Addresses are documentation ranges only (RFC 5737, RFC 3849).
 import os
 import sys
 
-from scapy.all import (IP, TCP, UDP, Dot1Q, Ether, ICMPv6EchoRequest, IPv6,
-                       IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, Raw)
+from scapy.all import (IP, SCTP, TCP, UDP, Dot1Q, Ether, ICMPv6EchoRequest,
+                       IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrHopByHop, Raw,
+                       SCTPChunkData)
 from scapy.utils import PcapWriter
 
 T0 = 1704067200  # 2024-01-01T00:00:00Z
@@ -48,6 +49,12 @@ def pkt(n, l4="udp", v6=False, vlan=False, ext=False, udp0=False,
                     seq=1000, ack=2000, window=512)
     elif l4 == "icmp6":
         p = p / ICMPv6EchoRequest(id=1, seq=2)
+    elif l4 == "sctp":
+        p = p / SCTP(sport=5000 if sport is None else sport,
+                     dport=6000 if dport is None else dport, tag=0x1234) / \
+            SCTPChunkData(tsn=1, stream_id=0, stream_seq=0,
+                          data=bytes(payload(n, 0x60)))
+        return p
     else:
         u = UDP(sport=1234 if sport is None else sport,
                 dport=53 if dport is None else dport)
@@ -88,6 +95,10 @@ CASES = {
     "tcp6_ports": (TCP6, dict(sport=8080, dport=8443)),
     "udp6_ports": (dict(UDP6, ext=True), dict(dport=5353)),
     "tcp_masked": (TCP4, dict(dport=0x1f50)),
+    # SCTP: the ports are in its CRC32c, the addresses are not.
+    "sctp4_ports": (dict(l4="sctp"), dict(sport=5001, dport=7000)),
+    "sctp6_ports": (dict(l4="sctp", v6=True, ext=True), dict(dport=0x1a70)),
+    "sctp4_addr": (dict(l4="sctp"), dict(src="203.0.113.5")),
     "chain": (TCP4, dict(dst_mac="02:00:00:00:00:0b", ttl=9, dport=81)),
     # After pop_vlan the tag is gone from the data; after two pushes the
     # first tag is in the data, the second in skb metadata, which

@@ -34,8 +34,11 @@
  * change, so a later hash action sees the rewritten packet. recirc parses
  * the packet again anyway.
  *
- * SCTP ports are not settable (lib/odp_act_set.c refuses set(sctp(...))
- * when the flow is installed): see the README.
+ * SCTP ports: the CRC32c over the SCTP packet (which has no
+ * pseudo-header, so IP addresses do not touch it) is updated for the
+ * change alone, in O(log length) steps (fp_sctp_crc_delta()); like OVS's
+ * set_sctp(), which computes the CRC before and after, an existing error
+ * is carried through rather than hidden.
  */
 #include "common.bpf.h"
 #include "proto.h"
@@ -52,6 +55,7 @@
 struct fp_set_loc {
 	__u32 l3; /* IP header */
 	__u32 l4; /* L4 header, if has_l4 */
+	__u32 end; /* end of the IP packet (its length, not skb->len) */
 	__u32 csum; /* L4 checksum to fix for a pseudo-header change, or 0 */
 	__u32 csum_flags; /* extra flags for bpf_l4_csum_replace() */
 	__u8 proto; /* L4 protocol */
@@ -110,6 +114,11 @@ static __always_inline int fp_set_l4_hdr(struct __sk_buff *skb,
 	} else if (v6 && loc->proto == FP_IPPROTO_ICMPV6) {
 		need = FP_ICMPV6_HLEN;
 		csum = 2;
+	} else if (loc->proto == FP_IPPROTO_SCTP) {
+		/* Ports, but a CRC without pseudo-header. */
+		if (loc->l4 + FP_SCTP_HLEN <= ip_end)
+			loc->has_l4 = true;
+		return 0;
 	}
 	if (!need)
 		return 0; /* no pseudo-header checksum, no ports */
@@ -157,6 +166,7 @@ __attribute__((noinline)) int fp_set_ipv4_loc(struct __sk_buff *skb,
 	    later != (key->nw_frag == FP_FRAG_LATER))
 		return 1;
 	loc->l4 = loc->l3 + ihl;
+	loc->end = loc->l3 + tot;
 	if (later)
 		return 0;
 	return fp_set_l4_hdr(skb, loc, loc->l3 + tot, false);
@@ -209,6 +219,7 @@ __attribute__((noinline)) int fp_set_ipv6_loc(struct __sk_buff *skb,
 	if (!later && fp_ipv6_ext(nh))
 		return 1; /* more than the walk takes */
 	loc->proto = nh;
+	loc->end = end;
 	if (nh != key->nw_proto || later != (key->nw_frag == FP_FRAG_LATER))
 		return 1;
 	if (later)
@@ -285,7 +296,7 @@ static __always_inline int fp_set_ipv4_addr(struct __sk_buff *skb,
 		return 0;
 	if (bpf_l3_csum_replace(skb, loc->l3 + 10, old, new, sizeof(new)))
 		return -1;
-	if (loc->has_l4 &&
+	if (loc->csum &&
 	    bpf_l4_csum_replace(skb, loc->csum, old, new,
 				BPF_F_PSEUDO_HDR | sizeof(new) |
 					loc->csum_flags))
@@ -392,7 +403,7 @@ fp_set_ipv6_addr(struct __sk_buff *skb, const struct fp_set_loc *loc,
 	__builtin_memcpy(old, cur, sizeof(old));
 	if (!fp_masked(cur, val, mask, 16))
 		return 0;
-	fix = fix && loc->has_l4 && !loc->csum_zero;
+	fix = fix && loc->csum && !loc->csum_zero;
 	if (fix) {
 		diff = bpf_csum_diff((__be32 *)old, sizeof(old),
 				     (__be32 *)cur, sizeof(old), 0);
@@ -480,7 +491,99 @@ static __always_inline int fp_set_port(struct __sk_buff *skb,
 				   loc->csum_zero ? BPF_F_RECOMPUTE_CSUM : 0);
 }
 
-/* set(tcp(...)), set(udp(...)) after IPv4 (@v6 0) or IPv6. */
+/* CRC32c (Castagnoli), reflected, as SCTP uses it. */
+#define FP_CRC32C_POLY 0x82f63b78u
+
+/* All bits or none, by a bit's value. A table, not -(bit): Linux 6.18's
+ * verifier forks its state on every (x s>> 31) & y, which would make the
+ * 64 of them below 2^64 paths; a load from read-only data is one. */
+static const volatile __u32 fp_crc32c_sel[2] = { 0, 0xffffffffu };
+
+/*
+ * a * b modulo the CRC polynomial, both in the CRC register's reflected
+ * form (bit 31 is x^0). No branch: the verifier walks it once.
+ */
+__attribute__((noinline)) __u32 fp_crc32c_mul(__u32 a, __u32 b)
+{
+	__u32 p = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 32; i++) {
+		p ^= b & fp_crc32c_sel[(a >> (31 - i)) & 1];
+		b = (b >> 1) ^ (FP_CRC32C_POLY & fp_crc32c_sel[b & 1]);
+	}
+	return p;
+}
+
+/* x^(2^k) modulo the polynomial for k = 3..18: x^(8n) for any n < 2^16
+ * is a product of some of them (zlib's crc32_combine does the same). */
+static const __u32 fp_crc32c_x2n[16] = {
+	0x00800000, 0x00008000, 0x82f63b78, 0x6ea2d55c,
+	0x18b8ea18, 0x510ac59a, 0xb82be955, 0xb8fdb1e7,
+	0x88e56f72, 0x74c360a4, 0xe4172b16, 0x0d65762a,
+	0x35d73a62, 0x28461564, 0xbf455269, 0xe2ea32dc,
+};
+
+/*
+ * crc32c(new) ^ crc32c(old) for two messages of @len bytes that differ
+ * only in their first four bytes, by @d (those bytes XORed, little-endian).
+ * The CRC is linear: the difference is the CRC, without init and final
+ * XOR, of @d followed by len - 4 zero bytes, i.e. d * x^(8 len) modulo the
+ * polynomial. len < 2^16 (an IP payload): at most 16 products.
+ */
+static __always_inline __u32 fp_sctp_crc_delta(__u32 d, __u32 len)
+{
+	__u32 x = 1u << 31; /* x^0 */
+	int k;
+
+	for (k = 0; k < 16; k++) {
+		if (len & (1u << k))
+			x = fp_crc32c_mul(fp_crc32c_x2n[k], x);
+	}
+	return fp_crc32c_mul(d, x);
+}
+
+static __always_inline __u32 fp_le32(const __u8 *b)
+{
+	return (__u32)b[0] | (__u32)b[1] << 8 | (__u32)b[2] << 16 |
+	       (__u32)b[3] << 24;
+}
+
+/*
+ * set(sctp(...)): ports and CRC32c. The CRC covers the SCTP packet as the
+ * IP length gives it (Ethernet padding is not SCTP's); it is stored
+ * little-endian. Neither change is in an inet checksum, so for a
+ * CHECKSUM_COMPLETE skb both stores update skb->csum.
+ */
+static __always_inline int fp_set_sctp(struct __sk_buff *skb,
+				       const struct fp_set_loc *loc,
+				       const __be16 *old, const __be16 *new)
+{
+	__u8 o[4], n[4], crc[4];
+	__u32 d, c;
+
+	__builtin_memcpy(o, old, sizeof(o));
+	__builtin_memcpy(n, new, sizeof(n));
+	d = fp_le32(o) ^ fp_le32(n);
+	if (!d)
+		return 0;
+	if (bpf_skb_load_bytes(skb, loc->l4 + 8, crc, sizeof(crc)))
+		return -1;
+	c = fp_le32(crc) ^ fp_sctp_crc_delta(d, loc->end - loc->l4);
+	crc[0] = c;
+	crc[1] = c >> 8;
+	crc[2] = c >> 16;
+	crc[3] = c >> 24;
+	if (bpf_skb_store_bytes(skb, loc->l4 + 8, crc, sizeof(crc),
+				BPF_F_RECOMPUTE_CSUM))
+		return -1;
+	return bpf_skb_store_bytes(skb, loc->l4, new, 4,
+				   BPF_F_RECOMPUTE_CSUM);
+}
+
+/* set(tcp(...)), set(udp(...)), set(sctp(...)) after IPv4 (@v6 0) or
+ * IPv6. */
 __attribute__((noinline)) int fp_set_l4(struct __sk_buff *skb,
 					struct fp_flow_key *key,
 					const struct fp_action_set_field *sf,
@@ -495,7 +598,9 @@ __attribute__((noinline)) int fp_set_l4(struct __sk_buff *skb,
 		return -1;
 	v = &sf->u.l4.val;
 	m = &sf->u.l4.mask;
-	proto = sf->group == FP_SET_TCP ? FP_IPPROTO_TCP : FP_IPPROTO_UDP;
+	proto = sf->group == FP_SET_TCP ? FP_IPPROTO_TCP :
+		sf->group == FP_SET_UDP ? FP_IPPROTO_UDP :
+					  FP_IPPROTO_SCTP;
 	if (v6)
 		ret = fp_set_ipv6_loc(skb, key, loc);
 	else
@@ -506,6 +611,17 @@ __attribute__((noinline)) int fp_set_l4(struct __sk_buff *skb,
 		return 1;
 	if (bpf_skb_load_bytes(skb, loc->l4, ports, sizeof(ports)))
 		return -1;
+	if (proto == FP_IPPROTO_SCTP) {
+		__be16 new[2];
+
+		new[0] = (ports[0] & ~m->src) | v->src;
+		new[1] = (ports[1] & ~m->dst) | v->dst;
+		if (fp_set_sctp(skb, loc, ports, new))
+			return -1;
+		key->tp_src = new[0];
+		key->tp_dst = new[1];
+		return 0;
+	}
 	if (m->src) {
 		if (fp_set_port(skb, loc, 0, &ports[0], v->src, m->src))
 			return -1;
@@ -551,7 +667,8 @@ int fp_set_field(struct __sk_buff *skb)
 		ret = fp_set_ipv4(skb, &s->key, sf, &loc);
 	else if (group == FP_SET_IPV6 && type == bpf_htons(FP_ETH_P_IPV6))
 		ret = fp_set_ipv6(skb, &s->key, sf, &loc);
-	else if ((group == FP_SET_TCP || group == FP_SET_UDP) &&
+	else if ((group == FP_SET_TCP || group == FP_SET_UDP ||
+		  group == FP_SET_SCTP) &&
 		 (type == bpf_htons(FP_ETH_P_IP) ||
 		  type == bpf_htons(FP_ETH_P_IPV6)))
 		ret = fp_set_l4(skb, &s->key, sf, &loc,

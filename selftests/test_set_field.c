@@ -4,12 +4,12 @@
  * every refusal naming its token), then the set_field stage under
  * BPF_PROG_TEST_RUN (selftests/harness.h) on the pcaps of
  * pcaps/gen_set_field.py: every field group over IPv4 and IPv6, TCP, UDP
- * and ICMPv6, masked sets, chains, a VLAN tag and IPv6 extension headers
+ * ICMPv6 and SCTP, masked sets, chains, VLAN tags and IPv6 extension headers
  * in the frame. Each case checks the verdict, the ports, the counters,
  * the flow stats and the bytes that leave against scapy's packet with the
  * new fields and fresh checksums; then the actual output of each case is
  * written to a pcap and tshark must find every IP, TCP, UDP and ICMPv6
- * checksum good (a UDP checksum of 0 must still be 0).
+ * checksum and SCTP CRC32c good (a UDP checksum of 0 must still be 0).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -81,6 +81,8 @@ static const char *const set_ok[][3] = {
 	  NULL, K_UDP4 },
 	/* IP addresses are not in SCTP's CRC: they can be set. */
 	{ "set(ipv4(dst=203.0.113.6)),2", NULL, K_SCTP4 },
+	{ "set(sctp(src=5001,dst=0xa00/0xf00)),2",
+	  "set(sctp(src=5001,dst=2560/0xf00)),2", K_SCTP4 },
 };
 
 /* Text and the message it must give, on the flow of @key. */
@@ -98,9 +100,9 @@ static const char *const set_errors[][3] = {
 	{ "set(udp(src=1)),2", "set(udp(...)) does not fit this flow", K_TCP6 },
 	{ "set(ipv6(hlimit=1)),2", "set(ipv6(...)) does not fit this flow: its key has no ipv6(...), which needs eth_type(0x86dd)", K_UDP4 },
 	{ "set(ipv4(ttl=1)),2", "set(ipv4(...)) does not fit this flow", K_ARP },
-	{ "set(sctp(src=1)),2", "set(sctp(...)) is not supported: rewriting an SCTP port means recomputing its CRC32c", K_SCTP4 },
+	{ "set(sctp(src=1)),2", "set(sctp(...)) does not fit this flow: its key has no sctp(...), which needs ipv4(...) or ipv6(...) with proto=132", K_UDP4 },
 	{ "set(arp(op=2)),2", "set(arp(...)) is not supported", K_ARP },
-	{ "set(foo(x=1)),2", "unknown attribute 'foo' in set(...) (expected eth, ipv4, ipv6, tcp, udp)", K_UDP4 },
+	{ "set(foo(x=1)),2", "unknown attribute 'foo' in set(...) (expected eth, ipv4, ipv6, tcp, udp, sctp)", K_UDP4 },
 	{ "set(ipv4()),2", "set(ipv4()) sets no field", K_UDP4 },
 	{ "set(ipv4(ttl=1,ttl=2)),2", "duplicate field 'ttl' in set(ipv4(...))", K_UDP4 },
 	{ "set(ipv4(ttl=1),eth(src=02:00:00:00:00:01)),2", "set(...) takes one attribute: unexpected ',eth(src=02:00:00:00:00:01)),2' after ipv4(...)", K_UDP4 },
@@ -191,64 +193,68 @@ struct sf_case {
 	const char *name; /* sf_<name>.pcap, sf_<name>.out.pcap */
 	const char *actions;
 	__u32 out[FP_H_MAX_OUT];
-	/* tshark's ip, tcp, udp, icmpv6 checksum.status of each packet:
-	 * 1 good, 3 not present (UDP checksum 0); empty: no such header. */
+	/* tshark's ip, tcp, udp, icmpv6, sctp checksum.status of each
+	 * packet: 1 good, 3 not present (UDP checksum 0); empty: no such
+	 * header. */
 	const char *csum;
 };
 
 static const struct sf_case sf_cases[] = {
 	{ "eth", "set(eth(src=02:00:00:00:00:0a,dst=02:00:00:00:00:0b)),2",
-	  { 2 }, "1,,1," },
+	  { 2 }, "1,,1,," },
 	{ "eth_masked", "set(eth(dst=0a:0b:0c:00:00:00/ff:ff:ff:00:00:00)),2",
-	  { 2 }, "1,1,," },
+	  { 2 }, "1,1,,," },
 	{ "ipv4_tcp",
 	  "set(ipv4(src=203.0.113.5,dst=203.0.113.6,tos=0xb9,ttl=9)),2",
-	  { 2 }, "1,1,," },
+	  { 2 }, "1,1,,," },
 	{ "ipv4_udp",
 	  "set(ipv4(src=203.0.113.5,dst=203.0.113.6,tos=0xb9,ttl=9)),2",
-	  { 2 }, "1,,1," },
+	  { 2 }, "1,,1,," },
 	{ "ipv4_udp0",
 	  "set(ipv4(src=203.0.113.5,dst=203.0.113.6,tos=0xb9,ttl=9)),2",
-	  { 2 }, "1,,3," },
+	  { 2 }, "1,,3,," },
 	{ "ipv4_masked",
 	  "set(ipv4(src=203.0.113.0/255.255.255.0,tos=0x3/0x3)),2", { 2 },
-	  "1,1,," },
+	  "1,1,,," },
 	{ "ipv4_vlan", "set(ipv4(dst=203.0.113.6,ttl=1)),2", { 2 },
-	  "1,,1," },
+	  "1,,1,," },
 	{ "ipv6_tcp",
 	  "set(ipv6(src=2001:db8:1::a,dst=2001:db8:2::b,label=0x54321,"
 	  "tclass=0x28,hlimit=7)),2",
-	  { 2 }, ",1,," },
+	  { 2 }, ",1,,," },
 	{ "ipv6_udp",
 	  "set(ipv6(src=2001:db8:1::a,dst=2001:db8:2::b,label=0x54321,"
 	  "tclass=0x28,hlimit=7)),2",
-	  { 2 }, ",,1," },
+	  { 2 }, ",,1,," },
 	{ "ipv6_icmp", "set(ipv6(src=2001:db8:1::a,dst=2001:db8:2::b)),2",
-	  { 2 }, ",,,1" },
-	{ "ipv6_ext", "set(ipv6(dst=2001:db8:2::b)),2", { 2 }, ",,1," },
+	  { 2 }, ",,,1," },
+	{ "ipv6_ext", "set(ipv6(dst=2001:db8:2::b)),2", { 2 }, ",,1,," },
 	{ "ipv6_masked",
 	  "set(ipv6(dst=2001:db8:ffff::/ffff:ffff:ffff::,label=0x3/0xf)),2",
-	  { 2 }, ",,1," },
-	{ "tcp4_ports", "set(tcp(src=8080,dst=8443)),2", { 2 }, "1,1,," },
-	{ "udp4_ports", "set(udp(src=1111,dst=2222)),2", { 2 }, "1,,1," },
-	{ "udp4_0_ports", "set(udp(src=1111,dst=2222)),2", { 2 }, "1,,3," },
-	{ "tcp6_ports", "set(tcp(src=8080,dst=8443)),2", { 2 }, ",1,," },
-	{ "udp6_ports", "set(udp(dst=5353)),2", { 2 }, ",,1," },
-	{ "tcp_masked", "set(tcp(dst=0x1f00/0xff00)),2", { 2 }, "1,1,," },
+	  { 2 }, ",,1,," },
+	{ "tcp4_ports", "set(tcp(src=8080,dst=8443)),2", { 2 }, "1,1,,," },
+	{ "udp4_ports", "set(udp(src=1111,dst=2222)),2", { 2 }, "1,,1,," },
+	{ "udp4_0_ports", "set(udp(src=1111,dst=2222)),2", { 2 }, "1,,3,," },
+	{ "tcp6_ports", "set(tcp(src=8080,dst=8443)),2", { 2 }, ",1,,," },
+	{ "udp6_ports", "set(udp(dst=5353)),2", { 2 }, ",,1,," },
+	{ "tcp_masked", "set(tcp(dst=0x1f00/0xff00)),2", { 2 }, "1,1,,," },
+	{ "sctp4_ports", "set(sctp(src=5001,dst=7000)),2", { 2 }, "1,,,,1" },
+	{ "sctp6_ports", "set(sctp(dst=0xa00/0xf00)),2", { 2 }, ",,,,1" },
+	{ "sctp4_addr", "set(ipv4(src=203.0.113.5)),2", { 2 }, "1,,,,1" },
 	/* A clone leaves after the first two sets, the packet after all. */
 	{ "chain",
 	  "set(eth(dst=02:00:00:00:00:0b)),set(ipv4(ttl=9)),2,"
 	  "set(tcp(dst=81)),3",
-	  { 2, 3 }, "1,1,," },
+	  { 2, 3 }, "1,1,,," },
 	/* Only the tags in the data move the headers. */
 	{ "pop_then_set", "pop_vlan,set(ipv4(dst=203.0.113.6)),2", { 2 },
-	  "1,,1," },
+	  "1,,1,," },
 	{ "push_then_set", "push_vlan(vid=5,pcp=0),set(ipv4(ttl=9)),2", { 2 },
-	  "1,,1," },
+	  "1,,1,," },
 	{ "push2_then_set",
 	  "push_vlan(vid=5,pcp=0),push_vlan(tpid=0x88a8,vid=6,pcp=0),"
 	  "set(ipv4(ttl=9)),set(udp(dst=5353)),2",
-	  { 2 }, "1,,1," },
+	  { 2 }, "1,,1,," },
 };
 
 #define N_SF (sizeof(sf_cases) / sizeof(sf_cases[0]))
@@ -326,9 +332,11 @@ static void sf_tshark(const struct sf_case *sc, const char *path, int n)
 	snprintf(cmd, sizeof(cmd),
 		 "tshark -r '%s' -o ip.check_checksum:TRUE "
 		 "-o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE "
+		 "-o sctp.checksum:CRC-32c "
 		 "-T fields -E separator=, -e ip.checksum.status "
 		 "-e tcp.checksum.status -e udp.checksum.status "
-		 "-e icmpv6.checksum.status 2>/dev/null",
+		 "-e icmpv6.checksum.status -e sctp.checksum.status "
+		 "2>/dev/null",
 		 path);
 	f = popen(cmd, "r");
 	if (!f) {
@@ -340,7 +348,7 @@ static void sf_tshark(const struct sf_case *sc, const char *path, int n)
 		snprintf(label, sizeof(label), "%s: pkt %d: tshark checksums",
 			 sc->name, got);
 		fp_test_report(!strcmp(line, sc->csum), label,
-			       "ip,tcp,udp,icmpv6 status '%s', expected '%s' (1: good, 0: bad, 3: none) in %s",
+			       "ip,tcp,udp,icmpv6,sctp status '%s', expected '%s' (1: good, 0: bad, 3: none) in %s",
 			       line, sc->csum, path);
 		got++;
 	}
