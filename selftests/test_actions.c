@@ -97,6 +97,30 @@ static const struct fp_h_case vlan_cases[] = {
 			  WIRE(1, "untagged") },
 	},
 	{
+		/* No output after the push: the list ends, the packet is
+		 * dropped, as an empty list drops it. */
+		.desc = "push_vlan and no output: dropped",
+		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+		.flows = { FLOW("push_vlan(vid=100,pcp=0)") },
+		.expect = { TC_ACT_SHOT, OUT(0), 0, CNT(C(HIT, 1)) },
+	},
+	{
+		/* A copy, then a push that no output follows. */
+		.desc = "2,push_vlan(vid=100,pcp=0): the copy only",
+		.pcap = "dp_ipv4_udp.pcap", .in_port = 1,
+		.flows = { FLOW("2,push_vlan(vid=100,pcp=0)") },
+		.expect = { TC_ACT_SHOT, OUT(2), 0, CNT(C(HIT, 1)) },
+		.wire = { WIRE(2, "untagged") },
+	},
+	{
+		/* hash leaves the packet as it is. */
+		.desc = "hash(l4(7)) then output",
+		.pcap = "dp_vlan_udp.pcap", .in_port = 1,
+		.flows = { FLOW("hash(l4(7)),2") },
+		.expect = { TC_ACT_REDIRECT, OUT(2), 0, CNT(C(HIT, 1)),
+			    true },
+	},
+	{
 		/* The redirected last copy: test_run shows data_out without
 		 * the tag it holds in metadata; the clone before it has it
 		 * on the wire. */
