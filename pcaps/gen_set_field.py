@@ -33,7 +33,16 @@ def pkt(n, l4="udp", v6=False, vlan=False, ext=False, udp0=False,
         src_mac="02:00:00:00:00:01", dst_mac="02:00:00:00:00:02",
         src="192.0.2.1", dst="198.51.100.2", tos=0, ttl=64,
         src6="2001:db8::1", dst6="2001:db8::2", tc=0, fl=0x12345, hlim=64,
-        sport=None, dport=None, vid=100, prio=3):
+        sport=None, dport=None, vid=100, prio=3, pad=0):
+    """The packet, with @pad zero bytes after it: Ethernet padding, beyond
+    the IP length."""
+    p = build(n, l4, v6, vlan, ext, udp0, src_mac, dst_mac, src, dst, tos,
+              ttl, src6, dst6, tc, fl, hlim, sport, dport, vid, prio)
+    return Ether(bytes(p) + bytes(pad)) if pad else p
+
+
+def build(n, l4, v6, vlan, ext, udp0, src_mac, dst_mac, src, dst, tos, ttl,
+          src6, dst6, tc, fl, hlim, sport, dport, vid, prio):
     p = Ether(src=src_mac, dst=dst_mac)
     if vlan:
         p = p / Dot1Q(vlan=vid, prio=prio)
@@ -99,6 +108,9 @@ CASES = {
     "sctp4_ports": (dict(l4="sctp"), dict(sport=5001, dport=7000)),
     "sctp6_ports": (dict(l4="sctp", v6=True, ext=True), dict(dport=0x1a70)),
     "sctp4_addr": (dict(l4="sctp"), dict(src="203.0.113.5")),
+    # Checksums and the CRC end where the IP length says, not the frame.
+    "sctp4_padded": (dict(l4="sctp", pad=8), dict(dport=7000)),
+    "udp4_padded": (dict(l4="udp", pad=8), dict(dport=2222, dst="203.0.113.6")),
     "chain": (TCP4, dict(dst_mac="02:00:00:00:00:0b", ttl=9, dport=81)),
     # After pop_vlan the tag is gone from the data; after two pushes the
     # first tag is in the data, the second in skb metadata, which
