@@ -338,7 +338,10 @@ def main():
             d_dut = fp["ns_pkt"] - base_s["ns_pkt"]
             P("")
             P("flowpath output-only costs the DUT %.0f ns more per packet than the "
-              "baseline; its BPF programs account for %.0f ns of that." % (d_dut, d_bpf))
+              "baseline; its BPF programs account for %.0f ns of that. Were that all it "
+              "added, its ratio would be %.2f× (the baseline's %.0f ns over %.0f ns)."
+              % (d_dut, d_bpf, base_s["ns_pkt"] / (base_s["ns_pkt"] + d_bpf),
+                 base_s["ns_pkt"], base_s["ns_pkt"] + d_bpf))
             if base_s["ns_pkt"] and d_dut > 0:
                 P("At the baseline's %.0f ns/packet, a %.2f× ratio leaves a budget of "
                   "%.0f ns for everything flowpath adds."
@@ -360,6 +363,12 @@ def main():
                 labels[sid], bpf,
                 ", ".join("`%s` %.1f%%" % (s, p) for p, s in rows[:10])))
         P("")
+    for l in prof_lines:
+        if l.startswith("prof=perf_failed "):
+            sid = kv(l).get("system", "?")
+            P("perf found nothing for %s: %s" % (labels.get(sid, sid),
+                                                 " ".join(l.split(" ")[2:])))
+            P("")
     bt = [l for l in prof_lines if l.startswith("prof=bpftool_profile ")]
     if bt:
         msg = bt[0].split(" ", 2)[2].strip()

@@ -8,10 +8,12 @@
 #
 # usage: bench/run.sh BUILD_DIR [--smoke] [--out DIR] [--runs N]
 #                    [--duration SEC] [--warmup SEC] [--size BYTES] [--flows N]
+#                    [--systems ID,ID...]
 #
 #   make bench   runs it on build/ with the defaults, into bench/results
 #   --smoke      one short run per system, no profiling: a check that the
 #                harness works (selftests/test_bench_smoke.sh), no figures
+#   --systems    only these systems of the table below (and the baseline)
 #
 # Topology, in network namespaces only, one DUT namespace per system (all
 # alike, so that runs of different systems can be interleaved cheaply):
@@ -40,7 +42,7 @@ build=$(cd "$build" && pwd) || exit 1
 FLOWPATH=$build/flowpath
 FPBENCH=$build/bench/fpbench
 
-smoke=0 out=$top/bench/results runs=7 duration=4 warmup=1 size=64 flows=1
+smoke=0 out=$top/bench/results runs=7 duration=4 warmup=1 size=64 flows=1 only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1 runs=1 duration=0.5 warmup=0.2 ;;
@@ -50,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--warmup) warmup=$2 && shift ;;
 	--size) size=$2 && shift ;;
 	--flows) flows=$2 && shift ;;
+	--systems) only=,$2, && shift ;;
 	*) echo "bench: unknown option '$1'" >&2 && exit 2 ;;
 	esac
 	shift
@@ -119,10 +122,13 @@ cleanup() {
 	[ -n "$tmp" ] && rm -rf "$tmp"
 }
 
-# One run at a time: the namespaces have fixed names.
+# One run at a time: the namespaces have fixed names. Exit status 75
+# (EX_TEMPFAIL) says the lock could not be had: try again later.
 exec 9>/run/fpt-bench.lock
-flock -w "$([ "$smoke" -eq 1 ] && echo 300 || echo 1800)" 9 ||
-	die "another benchmark holds /run/fpt-bench.lock"
+if ! flock -w "$([ "$smoke" -eq 1 ] && echo 420 || echo 1800)" 9; then
+	say "another benchmark holds /run/fpt-bench.lock"
+	exit 75
+fi
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
@@ -134,6 +140,7 @@ mkdir -p "$out" || die "cannot create $out"
 # are, but only for a full run; a smoke run goes without them.
 if [ "$smoke" -eq 0 ]; then
 	missing=()
+	command -v pgrep >/dev/null || missing+=(procps)
 	command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
 	command -v perf >/dev/null || missing+=(linux-perf)
 	if [ ${#missing[@]} -gt 0 ]; then
@@ -224,6 +231,7 @@ ids=() labels=() kinds=()
 : >"$tmp/systems"
 for row in "${SYSTEMS[@]}"; do
 	IFS='|' read -r id label kind arg <<<"$row"
+	[ -z "$only" ] || [ "$id" = "$BASELINE" ] || [[ $only == *",$id,"* ]] || continue
 	why=
 	if [ "$kind" = pending ]; then
 		why=$arg
@@ -340,15 +348,20 @@ print("runs=%d ns_per_run=%.1f" % (runs, ns / runs if runs else 0))
 			for ((i = 0; i < n; i++)); do [ "${ids[i]}" = "$id" ] && break; done
 			[ "$i" -lt "$n" ] || continue
 			perf record -q -C "$DUT_CPU" -e cpu-clock -o "$tmp/perf-$id.data" \
-				-- sleep 3 >/dev/null 2>&1 &
+				-- sleep 3 >"$tmp/perf-$id.log" 2>&1 &
 			bg_pids+=($!)
 			measure "$id" "$i" 0.5 3.5 >/dev/null
 			wait "${bg_pids[-1]}"
 			unset 'bg_pids[-1]'
 			perf report -i "$tmp/perf-$id.data" --stdio --no-children \
-				--sort sym --percent-limit 0.8 2>/dev/null |
+				--sort sym --percent-limit 0.8 2>>"$tmp/perf-$id.log" |
 				awk -v id="$id" '/^ +[0-9.]+%/ { $1 = $1; print "prof=perf system=" id " " $0 }' \
-					>>"$tmp/prof"
+					>"$tmp/perf-$id.txt"
+			if [ -s "$tmp/perf-$id.txt" ]; then
+				cat "$tmp/perf-$id.txt" >>"$tmp/prof"
+			else
+				echo "prof=perf_failed system=$id $(tail -n 2 "$tmp/perf-$id.log" | tr '\n' ' ')" >>"$tmp/prof"
+			fi
 		done
 		# bpftool's own profiler needs hardware counters.
 		prog=$(tc -n "${DUT_PREFIX}fpout" filter show dev in-fpout ingress 2>/dev/null |
