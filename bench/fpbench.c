@@ -74,7 +74,7 @@ int cmd_frame(int argc, char **argv)
 	if (frame_opts(argc, argv, 1, &size, &flows, &in_port))
 		return 2;
 	for (f = 0; f < flows; f++) {
-		len = fpb_frame(pkt, sizeof(pkt), size, f);
+		len = fpb_frame(pkt, sizeof(pkt), size, f, 0);
 		fpb_key_of(pkt, len, in_port, &key);
 		fp_odp_key_format(&key, text, sizeof(text));
 		printf("%s\n", text);
@@ -99,7 +99,7 @@ int cmd_actions(int argc, char **argv)
 		fpb_err("usage: fpbench actions TEXT");
 		return 2;
 	}
-	len = fpb_frame(pkt, sizeof(pkt), 64, 0);
+	len = fpb_frame(pkt, sizeof(pkt), 64, 0, 0);
 	fpb_key_of(pkt, len, 1, &key);
 	if (fp_odp_actions_parse(argv[1], &key, &flow, err, sizeof(err))) {
 		printf("flowpath does not take '%s': %s\n", argv[1], err);

@@ -32,10 +32,11 @@ void fpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The benchmark frame of @size bytes on the wire (FCS included, so
- * @size - 4 in @buf) for flow @flow (UDP source FPB_SPORT_BASE + @flow).
- * Returns its length, or -EINVAL if @size is out of range.
+ * @size - 4 in @buf) for flow @flow (UDP source FPB_SPORT_BASE + @flow),
+ * with an 802.1Q tag of VLAN @vid unless it is 0. Returns its length, or
+ * -EINVAL if @size or @vid is out of range.
  */
-int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow);
+int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid);
 /* The flow key the userspace build of flowpath's parser gives @pkt
  * arriving on datapath port @in_port. */
 void fpb_key_of(const unsigned char *pkt, int len, __u32 in_port,

@@ -522,7 +522,7 @@ int cmd_run(int argc, char **argv)
 		fpb_err("generator: cannot open: %s", strerror(errno));
 		goto out;
 	}
-	g->len = fpb_frame(g->frame, sizeof(g->frame), c.size, 0);
+	g->len = fpb_frame(g->frame, sizeof(g->frame), c.size, 0, 0);
 	skel->rodata->n_flows = c.flows;
 	memcpy(skel->bss->hdr, g->frame, FPB_HDRS_LEN);
 	err = fpb_gen__load(skel);

@@ -61,12 +61,20 @@ extern char **environ;
 static const struct micro_action {
 	const char *name;
 	const char *actions;
+	int vid; /* the packet's VLAN tag, 0: none */
+	int next_slot; /* where the stage goes next: fpb_stop meanwhile */
 	bool stage_single; /* run again, the stage would do something else */
 	bool chain_single; /* run again, the packet would miss its flow */
+	bool no_chain; /* the chain needs more than this one flow */
 } micro_actions[] = {
-	{ "hash", "hash(l4(0)),2", false, false },
-	{ "push_vlan", "push_vlan(vid=100,pcp=0),2", true, true },
-	{ "set eth dst", "set(eth(dst=02:00:00:00:00:03)),2", false, true },
+	{ "hash", "hash(l4(0)),2", 0, FP_SLOT_OUTPUT, false, false, false },
+	{ "push_vlan", "push_vlan(vid=100,pcp=0),2", 0, FP_SLOT_OUTPUT, true,
+	  true, false },
+	{ "pop_vlan", "pop_vlan,2", 100, FP_SLOT_OUTPUT, true, true, false },
+	{ "set eth dst", "set(eth(dst=02:00:00:00:00:03)),2", 0,
+	  FP_SLOT_OUTPUT, false, true, false },
+	/* Its chain would go on into a second lookup, with recirc_id 1. */
+	{ "recirc", "recirc(1)", 0, FP_SLOT_RECIRC, false, false, true },
 };
 #define N_ACTIONS (sizeof(micro_actions) / sizeof(micro_actions[0]))
 /* Flow numbers (UDP source port offsets) of the packets used. */
@@ -318,7 +326,10 @@ static int setup(struct micro *m)
 		return err;
 
 	for (i = 0; i < FLOW_ACTION0 + (int)N_ACTIONS; i++)
-		m->len = fpb_frame(m->pkt[i], sizeof(m->pkt[i]), 64, i);
+		m->len = fpb_frame(m->pkt[i], sizeof(m->pkt[i]), 64, i,
+				   i >= FLOW_ACTION0 ?
+					   micro_actions[i - FLOW_ACTION0].vid :
+					   0);
 	err = add_flow(m, FLOW_HIT, "2");
 	for (a = 0; !err && a < N_ACTIONS; a++) {
 		err = add_flow(m, FLOW_ACTION0 + a, micro_actions[a].actions);
@@ -501,7 +512,7 @@ int cmd_micro(int argc, char **argv)
 			err = fd;
 			break;
 		}
-		err = time_prog(&m, name, fd, flow, slot, FP_SLOT_OUTPUT,
+		err = time_prog(&m, name, fd, flow, slot, ma->next_slot,
 				ma->stage_single);
 		close(fd);
 	}
@@ -516,7 +527,7 @@ int cmd_micro(int argc, char **argv)
 				"chain: parser, lookup miss, upcall (no reader)",
 				m.parser, FLOW_MISS, -1, -1, false);
 	for (a = 0; !err && a < N_ACTIONS; a++) {
-		if (!m.landed[a])
+		if (!m.landed[a] || micro_actions[a].no_chain)
 			continue;
 		snprintf(name, sizeof(name), "chain: parser, lookup, %s, output",
 			 micro_actions[a].name);

@@ -38,24 +38,31 @@ static __u16 ip_csum(const unsigned char *p, int len)
 	return (__u16)~sum;
 }
 
-int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow)
+int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid)
 {
 	static const unsigned char src[] = FPB_MAC_SRC, dst[] = FPB_MAC_DST;
-	int len = size - FPB_FCS_LEN;
-	unsigned char *ip = buf + FPB_ETH_HLEN, *udp = ip + FPB_IP_HLEN;
+	int len = size - FPB_FCS_LEN, tag = vid ? 4 : 0;
+	unsigned char *ip = buf + FPB_ETH_HLEN + tag, *udp = ip + FPB_IP_HLEN;
 	__u32 a;
 	__u16 v;
 
-	if (size < FPB_MIN_SIZE || size > FPB_MAX_SIZE || (size_t)len > buflen)
+	if (size < FPB_MIN_SIZE || size > FPB_MAX_SIZE || (size_t)len > buflen ||
+	    vid < 0 || vid > 4095)
 		return -EINVAL;
 	memset(buf, 0, len);
 	memcpy(buf, dst, 6);
 	memcpy(buf + 6, src, 6);
-	buf[12] = 0x08; /* IPv4 */
-	buf[13] = 0x00;
+	if (vid) { /* 802.1Q, priority 0 */
+		buf[12] = 0x81;
+		buf[13] = 0x00;
+		v = htons(vid);
+		memcpy(buf + 14, &v, 2);
+	}
+	buf[12 + tag] = 0x08; /* IPv4 */
+	buf[13 + tag] = 0x00;
 
 	ip[0] = 0x45; /* version 4, 20-byte header */
-	v = htons(len - FPB_ETH_HLEN);
+	v = htons(len - FPB_ETH_HLEN - tag);
 	memcpy(ip + 2, &v, 2);
 	ip[8] = FPB_TTL;
 	ip[9] = 17; /* UDP */
@@ -70,7 +77,7 @@ int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow)
 	memcpy(udp, &v, 2);
 	v = htons(FPB_DPORT);
 	memcpy(udp + 2, &v, 2);
-	v = htons(len - FPB_ETH_HLEN - FPB_IP_HLEN);
+	v = htons(len - FPB_ETH_HLEN - tag - FPB_IP_HLEN);
 	memcpy(udp + 4, &v, 2);
 	/* UDP checksum 0: none. The payload is zeros. */
 	return len;
