@@ -380,6 +380,8 @@ static int time_key_sizes(struct micro *m)
 		struct bpf_map *key, *table;
 		struct bpf_program *prog;
 	} t[] = {
+		{ 4, ks ? ks->maps.key4 : NULL, ks ? ks->maps.table4 : NULL,
+		  ks ? ks->progs.fpb_hash4 : NULL },
 		{ 16, ks ? ks->maps.key16 : NULL, ks ? ks->maps.table16 : NULL,
 		  ks ? ks->progs.fpb_hash16 : NULL },
 		{ 48, ks ? ks->maps.key48 : NULL, ks ? ks->maps.table48 : NULL,
@@ -405,11 +407,13 @@ static int time_key_sizes(struct micro *m)
 		key[j] = (unsigned char)(j * 7 + 1);
 	vals = calloc(ncpu, sizeof(key));
 	for (i = 0; vals && !err && i < sizeof(t) / sizeof(t[0]); i++) {
-		/* Per-CPU values are 8-byte aligned; every size here is. */
+		/* Each CPU's value starts 8-byte aligned. */
+		size_t stride = (t[i].size + 7) & ~7;
+
 		for (c = 0; c < ncpu; c++)
-			memcpy(vals + (size_t)c * t[i].size, key, t[i].size);
+			memcpy(vals + c * stride, key, t[i].size);
 		if (bpf_map__update_elem(t[i].key, &zero, sizeof(zero), vals,
-					 (size_t)ncpu * t[i].size, BPF_ANY) ||
+					 ncpu * stride, BPF_ANY) ||
 		    bpf_map__update_elem(t[i].table, key, t[i].size, &one,
 					 sizeof(one), BPF_ANY)) {
 			err = -errno;

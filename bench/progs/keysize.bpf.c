@@ -2,7 +2,7 @@
 /*
  * What a hash-map lookup costs by key size, for fpbench micro: flowpath's
  * flow table is keyed by the whole 192-byte flow key, hashed and compared
- * on every packet. Each program looks up the key held in its per-CPU
+ * on every packet; port_by_ifindex by a 4-byte ifindex. Each program looks up the key held in its per-CPU
  * array (so that nothing is known at compile time) in a hash map shaped
  * as flow_table is (BPF_F_NO_PREALLOC, FP_MAX_FLOWS entries) whose only
  * key is that one: a hit. fpb_key_only does the array lookup alone.
@@ -44,6 +44,7 @@
 							   TC_ACT_SHOT;  \
 	}
 
+KEYSIZE(4)
 KEYSIZE(16)
 KEYSIZE(48)
 KEYSIZE(96)
