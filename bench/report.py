@@ -123,29 +123,45 @@ def main():
     kinds = {s[0]: s[2] for s in systems}
     labels = {s[0]: s[1] for s in systems}
 
-    # Per round, the baseline's rate and cost: ratios are within a round.
-    base_rate = {r["round"]: num(r, "rate_pps") for r in runs if r["label"] == base}
-    base_cost = {r["round"]: num(r, "dut_ns_pkt") for r in runs if r["label"] == base}
-    base_share = {r["round"]: num(r, "dut_share") for r in runs if r["label"] == base}
+    # Each run's ratio is to the baseline runs just before and after it.
+    runs.sort(key=lambda r: int(r.get("seq", 0)))
+    bruns = [r for r in runs if r["label"] == base]
+
+    def neighbours(r):
+        k = int(r.get("seq", 0))
+        before = [b for b in bruns if int(b.get("seq", 0)) < k]
+        after = [b for b in bruns if int(b.get("seq", 0)) > k]
+        return before[-1:] + after[:1]
+
+    def to_base(r, key, inverse=False):
+        """r[key] over the mean of its neighbours' (or its inverse)."""
+        if r["label"] == base:
+            return 1.0
+        vals = [num(b, key) for b in neighbours(r) if num(b, key) > 0]
+        if not vals or num(r, key) <= 0:
+            return None
+        m = sum(vals) / len(vals)
+        return m / num(r, key) if inverse else num(r, key) / m
+
+    def quiet_run(r):
+        return all(num(x, "dut_share") >= QUIET for x in [r] + neighbours(r))
 
     summary = []
     for sid, label, kind, why in measured:
         rs = [r for r in runs if r["label"] == sid]
         rates = [num(r, "rate_pps") / 1e6 for r in rs]
-        ratios = [num(r, "rate_pps") / base_rate[r["round"]]
-                  for r in rs if base_rate.get(r["round"])]
+        ratios = [x for x in (to_base(r, "rate_pps") for r in rs) if x is not None]
         costs = [num(r, "dut_ns_pkt") for r in rs if num(r, "dut_ns_pkt") > 0]
-        cratios = [base_cost[r["round"]] / num(r, "dut_ns_pkt") for r in rs
-                   if num(r, "dut_ns_pkt") > 0 and base_cost.get(r["round"])]
-        # Rounds where neither this system's DUT nor the baseline's shared
+        cratios = [x for x in (to_base(r, "dut_ns_pkt", True) for r in rs)
+                   if x is not None]
+        # Runs where neither this DUT nor the baseline's beside it shared
         # its CPU with anything else to speak of.
-        quiet = [num(r, "rate_pps") / base_rate[r["round"]] for r in rs
-                 if base_rate.get(r["round"]) and num(r, "dut_share") >= QUIET
-                 and base_share.get(r["round"], 0) >= QUIET]
+        quiet = [x for x in (to_base(r, "rate_pps") for r in rs if quiet_run(r))
+                 if x is not None]
         flags = []
         for r in rs:
             for b in check_run(r, kind):
-                flags.append("round %s: %s" % (r["round"], b))
+                flags.append("run %s: %s" % (r.get("seq", "?"), b))
         med = lambda xs: statistics.median(xs) if xs else 0.0
         summary.append({
             "id": sid, "label": label, "kind": kind, "runs": len(rs),
@@ -215,8 +231,8 @@ def main():
         P("**Smoke run** (one short run per system): checks the harness, says nothing about speed.")
         P("")
     P("> Absolute rates on a shared 2-core VM are comparable only within one run: "
-      "read the ratios. Each ratio is to the one-helper TC `bpf_redirect` program "
-      "measured in the same round.")
+      "read the ratios. Each ratio is to the one-helper TC `bpf_redirect` program, "
+      "measured just before and just after the run in question.")
     P("")
     P("## Forwarding: %s-byte UDP frames, %s flow%s, veth to veth through one DUT CPU"
       % (meta.get("size"), meta.get("flows"), "" if meta.get("flows") == "1" else "s"))
@@ -230,9 +246,9 @@ def main():
              s["mpps_min"], s["mpps_max"], s["ns_pkt"], s["runs"],
              " ⚠" if s["flags"] else ""))
     P("")
-    P("Rate ratio: the system's forwarded rate over the baseline's in the same round. "
-      "CPU-time ratio: the baseline's DUT CPU time per forwarded packet over the "
-      "system's, same round: what the rate ratio would be on a CPU the DUT had to "
+    P("Rate ratio: the system's forwarded rate over the mean of the baseline runs just "
+      "before and after it. CPU-time ratio: the baseline's DUT CPU time per forwarded "
+      "packet over the system's, likewise: what the rate ratio would be on a CPU the DUT had to "
       "itself, and unlike the rate it does not drop when another process takes the "
       "DUT's CPU (see DUT CPU share below).")
     if chart:
@@ -252,7 +268,7 @@ def main():
               "%.2f×); by CPU time %.2f× vs %.2f×%s."
               % ("met" if fp["ratio"] > br["ratio"] else "missed", fp["ratio"], br["ratio"],
                  fp["cost_ratio"], br["cost_ratio"],
-                 "; in rounds where both DUTs had their CPU: %.2f× vs %.2f×" % (
+                 "; in runs with their CPU to themselves: %.2f× vs %.2f×" % (
                      statistics.median(fp["quiet"]), statistics.median(br["quiet"]))
                  if fp["quiet"] and br["quiet"] else ""))
     else:
@@ -306,11 +322,17 @@ def main():
       "`bpf_redirect` (`bench/progs/redirect.bpf.c`, attached as flowpath attaches its "
       "parser), and flowpath's TC datapath with exact-match flows for the generated "
       "frames, installed with `flowpath flow add`.")
-    P("- %s warm-up round (discarded), then %s rounds; each round runs every system "
-      "once for %s s after %s s of warm-up, starting one system further along each "
-      "round. Median and min–max over rounds; ratios per round."
-      % ("One" if meta.get("smoke") != "1" else "No", meta.get("runs"),
-         meta.get("duration"), meta.get("warmup")))
+    if meta.get("smoke") == "1":
+        P("- Smoke run: one run of each system, %s s after %s s of warm-up; ratios "
+          "to the baseline's one run." % (meta.get("duration"), meta.get("warmup")))
+    else:
+        P("- One warm-up run of each system (discarded), then %s rounds. Each round "
+          "runs every other system once, each between two runs of the baseline "
+          "(B S B S … B), taking them in an order one further along each round; each "
+          "run lasts %s s after %s s of warm-up. A run's ratio is to the mean of the "
+          "baseline runs beside it, so the machine's drifting load touches both "
+          "alike. Median and min–max over runs."
+          % (meta.get("runs"), meta.get("duration"), meta.get("warmup")))
     P("")
 
     # --- Where the time goes ---
@@ -432,10 +454,11 @@ def main():
 
 def quiet_note(s):
     if not s["quiet"]:
-        return "; no round had both DUTs on a CPU of their own"
-    return ("; %.2f× by rate over the %d round%s where both DUTs had at least %.0f%% "
-            "of their CPU" % (statistics.median(s["quiet"]), len(s["quiet"]),
-                             "" if len(s["quiet"]) == 1 else "s", QUIET))
+        return "; in no run did it and the baseline beside it have their CPU to themselves"
+    return ("; %.2f× by rate over the %d run%s where it and the baseline beside it "
+            "had at least %.0f%% of their CPU" % (
+                statistics.median(s["quiet"]), len(s["quiet"]),
+                "" if len(s["quiet"]) == 1 else "s", QUIET))
 
 
 def kv_perf(line):

@@ -42,7 +42,7 @@ build=$(cd "$build" && pwd) || exit 1
 FLOWPATH=$build/flowpath
 FPBENCH=$build/bench/fpbench
 
-smoke=0 out=$top/bench/results runs=7 duration=4 warmup=1 size=64 flows=1 only=
+smoke=0 out=$top/bench/results runs=7 duration=3 warmup=0.5 size=64 flows=1 only=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1 runs=1 duration=0.5 warmup=0.2 ;;
@@ -294,28 +294,49 @@ measure() {
 } >"$tmp/meta"
 
 n=${#ids[@]}
-total=$((runs * n))
-say "$n systems, $runs runs each of ${duration}s after ${warmup}s of warm-up, interleaved; generator on CPU $GEN_CPU, DUT on CPU $DUT_CPU"
+# Every run of another system is sandwiched between two runs of the
+# baseline, B S B S ... B, each round taking the others in an order one
+# further along: the ratio of a run is to the mean of the baseline runs
+# just before and after it, so that the load of the shared machine, which
+# drifts, is nearly the same for both.
+# A smoke run is one run of each system, the baseline first.
+if [ "$smoke" -eq 1 ]; then
+	total=$n
+elif [ "$n" -eq 1 ]; then
+	total=$runs
+else
+	total=$((2 * runs * (n - 1) + 1))
+fi
+say "$n systems, $total runs of ${duration}s after ${warmup}s of warm-up; generator on CPU $GEN_CPU, DUT on CPU $DUT_CPU"
 if [ "$smoke" -eq 0 ]; then
 	say "warm-up round (discarded)"
 	for ((i = 0; i < n; i++)); do
 		measure "${ids[i]}" "$i" 1 1 >/dev/null || die "${ids[i]}: warm-up run failed"
 	done
 fi
-# Round r runs every system once, starting one further along each round,
-# so no system always follows the same one.
 : >"$tmp/runs"
-k=0
-for ((r = 0; r < runs; r++)); do
-	for ((j = 0; j < n; j++)); do
-		i=$(((r + j) % n))
-		k=$((k + 1))
-		line=$(measure "${ids[i]}" "$i" "$warmup" "$duration") ||
-			die "${ids[i]}: run failed"
-		echo "round=$r $line" >>"$tmp/runs"
-		say "[$k/$total] round $r: ${ids[i]} $(grep -o 'rate_pps=[0-9]*' <<<"$line")"
+seq=0
+run_one() { # INDEX ROUND
+	local line
+	line=$(measure "${ids[$1]}" "$1" "$warmup" "$duration") ||
+		die "${ids[$1]}: run failed"
+	seq=$((seq + 1))
+	echo "seq=$seq round=$2 $line" >>"$tmp/runs"
+	say "[$seq/$total] round $2: ${ids[$1]} $(grep -o 'rate_pps=[0-9]*' <<<"$line")"
+}
+if [ "$smoke" -eq 1 ]; then
+	for ((i = 0; i < n; i++)); do run_one "$i" 0; done
+elif [ "$n" -eq 1 ]; then
+	for ((r = 0; r < runs; r++)); do run_one 0 "$r"; done
+else
+	run_one 0 0
+	for ((r = 0; r < runs; r++)); do
+		for ((j = 0; j < n - 1; j++)); do
+			run_one $((1 + (r + j) % (n - 1))) "$r"
+			run_one 0 "$r"
+		done
 	done
-done
+fi
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$tmp/meta"
 
 # --- Where the time goes (full runs only) ----------------------------------------
