@@ -52,6 +52,11 @@ def build(n, l4, v6, vlan, ext, udp0, src_mac, dst_mac, src, dst, tos, ttl,
             p = p / IPv6ExtHdrHopByHop() / IPv6ExtHdrDestOpt()
     else:
         p = p / IP(src=src, dst=dst, tos=tos, ttl=ttl, id=7)
+    if l4 == "later":
+        # A later fragment of a UDP datagram: no L4 header to fix.
+        p[IP].proto = 17
+        p[IP].frag = 100
+        return p / payload(n, 0x70)
     if l4 == "tcp":
         p = p / TCP(sport=40000 if sport is None else sport,
                     dport=80 if dport is None else dport, flags="PA",
@@ -108,6 +113,7 @@ CASES = {
     "sctp4_ports": (dict(l4="sctp"), dict(sport=5001, dport=7000)),
     "sctp6_ports": (dict(l4="sctp", v6=True, ext=True), dict(dport=0x1a70)),
     "sctp4_addr": (dict(l4="sctp"), dict(src="203.0.113.5")),
+    "ipv4_later_frag": (dict(l4="later"), dict(src="203.0.113.5", ttl=3)),
     # Checksums and the CRC end where the IP length says, not the frame.
     "sctp4_padded": (dict(l4="sctp", pad=8), dict(dport=7000)),
     "udp4_padded": (dict(l4="udp", pad=8), dict(dport=2222, dst="203.0.113.6")),

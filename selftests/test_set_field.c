@@ -241,6 +241,9 @@ static const struct sf_case sf_cases[] = {
 	{ "sctp4_ports", "set(sctp(src=5001,dst=7000)),2", { 2 }, "1,,,,1" },
 	{ "sctp6_ports", "set(sctp(dst=0xa00/0xf00)),2", { 2 }, ",,,,1" },
 	{ "sctp4_addr", "set(ipv4(src=203.0.113.5)),2", { 2 }, "1,,,,1" },
+	/* frag=later: the IP checksum only, no L4 header to touch. */
+	{ "ipv4_later_frag", "set(ipv4(src=203.0.113.5,ttl=3)),2", { 2 },
+	  "1,,,," },
 	{ "sctp4_padded", "set(sctp(dst=7000)),2", { 2 }, "1,,,,1" },
 	{ "udp4_padded", "set(ipv4(dst=203.0.113.6)),set(udp(dst=2222)),2",
 	  { 2 }, "1,,1,," },
