@@ -49,6 +49,24 @@ check "flow add $ACTS" fp flow add "$KEY" "$ACTS" --dp "$FP_DP"
 check "flow dump prints the set actions back" \
 	bash -c "nsenter --net=/run/netns/$FP_SW $FLOWPATH flow dump --dp $FP_DP | grep -qF 'actions:$ACTS'"
 
+# OVS's own flow parser (python3-openvswitch, ovs.flow.odp) must read the
+# dumped set(...) actions, masks included, as meant.
+KEY2="${KEY/dst=53)/dst=54)}"
+ACTS2="set(eth(dst=0a:0b:0c:00:00:00/ff:ff:ff:00:00:00)),set(ipv4(src=203.0.113.0/24,tos=0x3/0x3,ttl=9)),set(udp(dst=0x1f00/0xff00)),2"
+check "flow add masked sets" fp flow add "$KEY2" "$ACTS2" --dp "$FP_DP"
+dumped=$(fp flow dump --dp "$FP_DP" | grep -F "udp(src=40000,dst=54)")
+ovs_read=$("$FP_PY" -c '
+import sys
+from ovs.flow.odp import ODPFlow
+for a in ODPFlow(sys.argv[1]).actions_kv:
+    for attr, fields in (a.value.items() if a.key == "set" else []):
+        for name, v in fields.items():
+            print("%s.%s=%s" % (attr, name, v))
+' "$dumped" 2>&1 | tr '\n' ' ')
+check_eq "ovs.flow.odp reads the dumped masked sets" "$ovs_read" \
+	"eth.dst=a:b:c:0:0:0/ff:ff:ff:0:0:0 ipv4.src=203.0.113.0/24 ipv4.tos=0x3/0x3 ipv4.ttl=9 udp.dst=0x1f00/0xff00 "
+check "flow del masked sets" fp flow del "$KEY2" --dp "$FP_DP"
+
 # recv: h2's socket on 5353, N datagrams or a 5 s timeout; prints them.
 recv() {
 	nsx "$H2" "$FP_PY" -c "
