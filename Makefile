@@ -148,14 +148,17 @@ bench: deps
 deps:
 	$(Q)bash scripts/deps.sh
 
-# Runs every test against an ASan/UBSan build; the BPF objects of every
-# compiler in CLANGS_CHECKED must also load (tested by test_verifier).
+# Runs every test against an ASan/UBSan build (stages by $(CLANG)), and the
+# C tests, which run the stages under BPF_PROG_TEST_RUN, once more against
+# a build whose stages clang-14 compiled. The BPF objects of every compiler
+# in CLANGS_CHECKED must also load within their baseline (test_verifier).
 check: deps
 	$(Q)$(MAKE) --no-print-directory SAN=1 all
+	$(Q)$(MAKE) --no-print-directory SAN=1 CLANG=clang-14 BUILD=build/san-clang-14 all
 	$(Q)for c in $(CLANGS_CHECKED); do \
 		$(MAKE) --no-print-directory CLANG=$$c BPF_OUT=build/bpf-$$c bpf || exit 1; \
 	done
-	$(Q)bash selftests/run.sh build/san
+	$(Q)FP_ALSO_BUILDS=build/san-clang-14 bash selftests/run.sh build/san
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -7,6 +7,9 @@
 # Each prints one line per check: "PASS: ...", "FAIL: ..." or "SKIP: ...".
 # A test that exits non-zero without a FAIL line counts as one failure, as
 # does one that runs longer than its time limit.
+#
+# FP_ALSO_BUILDS="DIR...": also run the C tests of these builds (the same
+# tests on BPF stages from another compiler, say), in the same tally.
 set -u
 build=${1:?usage: run.sh BUILD_DIR [FILTER]}
 filter=${2:-}
@@ -62,6 +65,17 @@ for t in "$build"/selftests/test_* "$top"/selftests/test_*.sh; do
 	*.sh) run_one "$name" bash "$t" ;;
 	*) run_one "$name" "$t" ;;
 	esac
+done
+
+for also in ${FP_ALSO_BUILDS:-}; do
+	also=$(cd "$also" && pwd) || { echo "FAIL: run.sh: no build $also"; failed=$((failed + 1)); continue; }
+	export FLOWPATH="$also/flowpath" FP_BUILD="$also"
+	for t in "$also"/selftests/test_*; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t")
+		[ -n "$filter" ] && [[ $name != *$filter* ]] && continue
+		run_one "$name [$(basename "$also")]" "$t"
+	done
 done
 
 leftover=$(comm -13 <(echo "$pinned_before") <(pinned) | tr '\n' ' ')
