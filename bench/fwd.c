@@ -13,7 +13,8 @@
  * of key=value pairs on stdout tells what happened in between:
  *
  *   rate_pps      frames the sink counted per second: the forwarded rate
- *   offered_pps   frames the generator produced per second
+ *   offered_pps   frames the generator transmitted per second (at most
+ *                 --gen-pps; the program drops the rest itself)
  *   gen_cpus, sink_cpus   where they ran (cpu:frames, from per-CPU counters)
  *   gen_drop      frames the generator's veth could not hand to dut-in
  *                 (its ring full: the DUT was saturated)
@@ -57,7 +58,7 @@
 struct run_cfg {
 	const char *gen_ns, *gen_dev, *gen_hold, *sink_ns, *sink_dev, *dut_ns;
 	const char *dut_in, *dut_out, *label;
-	double warmup, duration;
+	double warmup, duration, gen_pps;
 	long size, flows, gen_cpu, dut_pid;
 };
 
@@ -455,6 +456,8 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 					    FPB_MAX_SIZE, &c->size);
 		else if (fpb_opt(argc, argv, &i, "--flows", &v))
 			err = fpb_parse_int(v, "--flows", 1, 4096, &c->flows);
+		else if (fpb_opt(argc, argv, &i, "--gen-pps", &v))
+			err = fpb_parse_double(v, "--gen-pps", 0, 1e9, &c->gen_pps);
 		else if (fpb_opt(argc, argv, &i, "--dut-thread", &v))
 			err = fpb_parse_int(v, "--dut-thread", 1, 1L << 30,
 					    &c->dut_pid);
@@ -468,7 +471,7 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 	}
 	if (!err && (!c->gen_ns || !c->gen_dev || !c->gen_hold || !c->sink_ns ||
 		     !c->sink_dev || !c->dut_ns)) {
-		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV --gen-hold DEV --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen-cpu C] [--dut-thread PID] [--label L]");
+		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV --gen-hold DEV --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen-cpu C] [--gen-pps N] [--dut-thread PID] [--label L]");
 		err = -EINVAL;
 	}
 	return err;
@@ -525,6 +528,7 @@ int cmd_run(int argc, char **argv)
 	g->len = fpb_frame(g->frame, sizeof(g->frame), c.size, 0, 0);
 	skel->rodata->n_flows = c.flows;
 	memcpy(skel->bss->hdr, g->frame, FPB_HDRS_LEN);
+	skel->bss->rate_pps = (__u64)c.gen_pps;
 	err = fpb_gen__load(skel);
 	if (err) {
 		fpb_err("generator: cannot load: %s", strerror(-err));

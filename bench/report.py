@@ -310,9 +310,15 @@ def main():
       "and `fpt-bench-sink`, veth pairs between them. The generator, `fpb_gen`, runs "
       "under `BPF_PROG_TEST_RUN` with `BPF_F_TEST_XDP_LIVE_FRAMES`: its `XDP_TX` puts "
       "each frame on the DUT veth's ring, which takes XDP frames because GRO is on "
-      "(NAPI). It runs flat out on CPU %s and offers several times what any system "
-      "forwards; the excess is dropped at the DUT's entry."
-      % meta.get("gen_cpu"))
+      "(NAPI). It runs on CPU %s and transmits %s: more than any system "
+      "forwards, so every DUT is saturated (its entry ring overflows: checked). "
+      "Frames above that rate the generator drops itself, because a frame refused "
+      "by the DUT's ring goes back to the generator's page pool under a lock the "
+      "DUT's CPU contends for."
+      % (meta.get("gen_cpu"),
+         "%.1f Mpps, 3 times what the fastest system of the warm-up round forwards "
+         "on a CPU of its own (1e9 / its CPU time per packet)" %
+         (num(meta, "offered") / 1e6) if num(meta, "offered") > 0 else "flat out"))
     P("- The DUT's NAPI thread is threaded and pinned to CPU %s: it builds the skbs, "
       "runs the system under test and transmits into the sink's veth, whose receive "
       "(the sink's XDP program, `fpb_sink`, counting per CPU and dropping) runs in "

@@ -23,6 +23,27 @@
 const volatile __u32 n_flows = 1;
 /* Not const: the compiler would take a const template for its zeros. */
 __u8 hdr[FPB_HDRS_LEN];
+/*
+ * Frames per second to transmit, 0: all. Above it the program drops the
+ * frame itself (a token bucket of one test-run batch): a frame refused by
+ * the DUT's full ring would go back to the page pool under a lock that
+ * the DUT's CPU contends for (bench/run.sh).
+ */
+__u64 rate_pps;
+
+struct fpb_bucket {
+	__u64 last_ns;
+	__u64 tokens; /* in 1/1e9 frame */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct fpb_bucket);
+} gen_bucket SEC(".maps");
+
+#define BURST 64ULL /* frames: one test-run batch */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -43,6 +64,25 @@ int fpb_gen(struct xdp_md *ctx)
 	c = bpf_map_lookup_elem(&gen_count, &zero);
 	if (!c)
 		return XDP_ABORTED;
+	/* Tokens count in billionths of a frame, time in ns. */
+	if (rate_pps) {
+		struct fpb_bucket *b = bpf_map_lookup_elem(&gen_bucket, &zero);
+		__u64 now = bpf_ktime_get_ns();
+
+		if (!b)
+			return XDP_ABORTED;
+		/* A long pause refills the bucket, without overflowing. */
+		if (now - b->last_ns > 1000000)
+			b->tokens = BURST * 1000000000ULL;
+		else
+			b->tokens += (now - b->last_ns) * rate_pps;
+		b->last_ns = now;
+		if (b->tokens > BURST * 1000000000ULL)
+			b->tokens = BURST * 1000000000ULL;
+		if (b->tokens < 1000000000ULL)
+			return XDP_DROP;
+		b->tokens -= 1000000000ULL;
+	}
 	n = c->packets++;
 	c->bytes += data_end - data;
 	if (data + FPB_HDRS_LEN > data_end)
