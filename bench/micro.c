@@ -8,8 +8,9 @@
  * A stage is timed on its own by putting fpbench's fpb_stop program into
  * the tail-call slot it jumps to, so a row is the stage plus one tail
  * call into a program that only clears skb->cb; a chain row runs the real
- * stages end to end. The stage before the one timed is run once first,
- * for the per-CPU scratch it leaves (this thread stays on one CPU).
+ * stages end to end. Before a stage is timed on its own, the chain runs
+ * from the parser with that stage's slot pointed at fpb_stop, for the
+ * per-CPU scratch it leaves (this thread stays on one CPU).
  *
  * One row per case on stdout, '|'-separated:
  *   micro|CASE|median ns|low ns|high ns|verdict|mode

@@ -227,7 +227,7 @@ setup_system() {
 	esac
 }
 
-ids=() labels=() kinds=()
+ids=() kinds=()
 : >"$tmp/systems"
 for row in "${SYSTEMS[@]}"; do
 	IFS='|' read -r id label kind arg <<<"$row"
@@ -242,7 +242,7 @@ for row in "${SYSTEMS[@]}"; do
 		why="setup failed: $(tr '\n' ' ' <"$tmp/setup.log")"
 	else
 		why=
-		ids+=("$id") labels+=("$label") kinds+=("$kind")
+		ids+=("$id") kinds+=("$kind")
 	fi
 	printf '%s|%s|%s|%s\n' "$id" "$label" "$kind" "$why" >>"$tmp/systems"
 	[ -n "$why" ] && say "$id ($label): $why"
