@@ -11,6 +11,7 @@ packages=(
 	libpcap-dev tcpdump tshark   # pcaps in tests
 	python3-scapy                # pcap generators (run with /usr/bin/python3)
 	python3-netaddr              # lets OVS's own Python flow parser cross-check dumps
+	gnuplot-nox                  # the benchmark chart (its smoke test runs in make check)
 	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
 	iproute2 util-linux          # ip/tc, nsenter for namespaces
 )
