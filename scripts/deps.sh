@@ -13,7 +13,7 @@ packages=(
 	python3-netaddr              # lets OVS's own Python flow parser cross-check dumps
 	gnuplot-nox                  # the benchmark chart (its smoke test runs in make check)
 	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
-	iproute2 util-linux          # ip/tc, nsenter for namespaces
+	iproute2 util-linux procps   # ip/tc, nsenter for namespaces; pgrep
 )
 
 missing=()
