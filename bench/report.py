@@ -490,7 +490,7 @@ def draw_chart(summary, base, png, meta, datafile):
     script = """
 set terminal pngcairo noenhanced size 960,520 font ",10"
 set output "%s"
-set title "Ratio to the one-helper TC bpf_redirect, same round (median, min-max)\\n%s, %s-byte UDP frames, %s vCPUs %s"
+set title "Ratio to the one-helper TC bpf_redirect run beside it (median, min-max)\\n%s, %s-byte UDP frames, %s vCPUs %s"
 set style data histograms
 set style histogram errorbars gap 1.5 lw 1
 set style fill solid 0.7 border -1
