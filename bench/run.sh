@@ -65,8 +65,9 @@ die() {
 }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (namespaces, BPF)"
-[ -x "$FLOWPATH" ] && [ -x "$FPBENCH" ] ||
+if [ ! -x "$FLOWPATH" ] || [ ! -x "$FPBENCH" ]; then
 	die "no $FLOWPATH or $FPBENCH: run make first (make bench builds them)"
+fi
 [[ $runs =~ ^[1-9][0-9]?$ ]] || die "--runs $runs: 1 to 99"
 exec </dev/null
 
@@ -171,7 +172,9 @@ fp() { # flowpath in a system's DUT namespace: fp ID ARGS...
 # The NAPI thread of in-ID (kthread "napi/in-ID-<napi id>").
 napi_thread() { pgrep "^napi/in-$1-[0-9]*\$" | head -n 1; }
 
-quiet_netns "$GEN" && quiet_netns "$SINK" || die "cannot create namespaces"
+if ! quiet_netns "$GEN" || ! quiet_netns "$SINK"; then
+	die "cannot create namespaces"
+fi
 # fpbench run keeps its generator program attached here, down and idle:
 # see fwd.c.
 ip -n "$GEN" link add gen-hold type veth peer name gen-holdp ||

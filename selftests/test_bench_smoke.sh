@@ -11,7 +11,9 @@ out=$(mktemp -d)
 at_exit "rm -rf $out"
 leftovers() {
 	ip netns list 2>/dev/null | awk '$1 ~ /^fpt-bench-/ { print "netns " $1 }'
-	ls /sys/fs/bpf/flowpath 2>/dev/null | awk '/^fpt-bench/ { print "pin " $1 }'
+	for pin in /sys/fs/bpf/flowpath/fpt-bench*; do
+		[ -e "$pin" ] && echo "pin ${pin##*/}"
+	done
 	pgrep -a fpbench | sed 's/^/process /'
 	ps -eo comm= | awk '/^napi\/in-/ { print "thread " $1 }'
 }
