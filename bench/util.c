@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+
 #include "fpbench.h"
 #include "flow_extract.h"
 
