@@ -25,11 +25,9 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -43,6 +41,7 @@
 #include "odp.h"
 #include "port.h"
 #include "tailcall.h"
+#include "veth.h"
 #include "stop.skel.h"
 #include "redirect.skel.h"
 #include "keysize.skel.h"
@@ -50,7 +49,6 @@
 #define MICRO_MAX_SAMPLES 64
 #define SINGLE_RUNS 2001
 
-extern char **environ;
 
 /*
  * Flows with one action before the output, as the forwarding benchmark's
@@ -99,21 +97,6 @@ static void on_signal(int sig)
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
-
-static int spawn(char *const argv[])
-{
-	pid_t pid;
-	int st, err;
-
-	err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	if (err)
-		return -err;
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
-}
-
-#define run_cmd(...) spawn((char *const[]){ __VA_ARGS__, NULL })
 
 struct micro {
 	struct fp_dp dp;
@@ -297,12 +280,7 @@ static int setup(struct micro *m)
 	for (i = 1; i <= 2; i++) {
 		snprintf(dev, sizeof(dev), "fpb%d", i);
 		snprintf(peer, sizeof(peer), "fpb%dp", i);
-		err = run_cmd("ip", "link", "add", dev, "type", "veth", "peer",
-			      "name", peer);
-		if (!err)
-			err = run_cmd("ip", "link", "set", dev, "up");
-		if (!err)
-			err = run_cmd("ip", "link", "set", peer, "up");
+		err = fp_veth_add(dev, peer);
 		if (err) {
 			fpb_err("veth %s: %s", dev, strerror(-err));
 			return err;

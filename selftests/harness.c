@@ -9,12 +9,10 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +33,7 @@
 #include "flow_extract.h"
 #include "log.h"
 #include "port.h"
+#include "veth.h"
 
 /* GCC says so under -fsanitize=address (make SAN=1). */
 #ifdef __SANITIZE_ADDRESS__
@@ -42,27 +41,9 @@
 #define FP_H_SANITIZED 1
 #endif
 
-extern char **environ;
 
 /* The datapath the exit handlers must unload; one per process. */
 static struct fp_h *fp_h_active;
-
-/* Run a command (no shell) and wait for it; its output is kept, a test
- * log wants to show why `ip` refused. */
-static int fp_h_spawn(char *const argv[])
-{
-	pid_t pid;
-	int st, err;
-
-	err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
-	if (err)
-		return -err;
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
-}
-
-#define fp_h_cmd(...) fp_h_spawn((char *const[]){ __VA_ARGS__, NULL })
 
 static void fp_h_on_exit(void)
 {
@@ -104,12 +85,7 @@ static int fp_h_make_ports(struct fp_h *h, int n)
 		p->no = i + 1;
 		snprintf(p->dev, sizeof(p->dev), "fpt%d", i + 1);
 		snprintf(peer, sizeof(peer), "fpt%dp", i + 1);
-		err = fp_h_cmd("ip", "link", "add", p->dev, "type", "veth",
-			       "peer", "name", peer);
-		if (!err)
-			err = fp_h_cmd("ip", "link", "set", p->dev, "up");
-		if (!err)
-			err = fp_h_cmd("ip", "link", "set", peer, "up");
+		err = fp_veth_add(p->dev, peer);
 		if (err) {
 			fp_test_report(false, "harness: veth",
 				       "ip link %s/%s: %s", p->dev, peer,
