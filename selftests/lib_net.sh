@@ -24,6 +24,32 @@ veth_pair() {
 		ip -n "$3" link set "$4" up
 }
 
+# switch_topology NS:MAC...: the switch namespace $FP_SW and, for the i-th
+# argument, port s<i> in it joined to h<i> (with MAC) in namespace NS, made
+# once however many ports share it; $FP_DP is unloaded at exit. A topology
+# that cannot be built fails the test and ends it.
+switch_topology() {
+	local arg ns i=0 made=" "
+
+	if ! quiet_netns "$FP_SW"; then
+		fail "cannot build the namespaces"
+		exit 1
+	fi
+	for arg; do
+		i=$((i + 1))
+		ns=${arg%%:*}
+		if [[ $made != *" $ns "* ]]; then
+			made+="$ns "
+			quiet_netns "$ns" || { fail "cannot build the namespaces"; exit 1; }
+		fi
+		if ! veth_pair "$FP_SW" "s$i" "$ns" "h$i" "${arg#*:}"; then
+			fail "cannot build the namespaces"
+			exit 1
+		fi
+	done
+	track_dp "$FP_DP" "$FP_SW"
+}
+
 # capture_start NS DEV FILE: tcpdump writes what arrives on DEV into FILE;
 # it is listening when this returns.
 capture_start() {

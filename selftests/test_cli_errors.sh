@@ -14,14 +14,8 @@ PIN=/sys/fs/bpf/flowpath/$FP_DP
 tmp=$(mktemp -d)
 at_exit "rm -rf $tmp"
 
-quiet_netns "$FP_SW" && quiet_netns "$H1" && quiet_netns "$H2" &&
-	veth_pair "$FP_SW" s1 "$H1" h1 02:00:00:00:00:01 &&
-	veth_pair "$FP_SW" s2 "$H2" h2 02:00:00:00:00:02 &&
-	veth_pair "$FP_SW" s3 "$H2" h3 02:00:00:00:00:03 || {
-	fail "cannot build the namespaces"
-	exit 1
-}
-track_dp "$FP_DP" "$FP_SW"
+switch_topology "$H1:02:00:00:00:00:01" "$H2:02:00:00:00:00:02" \
+	"$H2:02:00:00:00:00:03"
 
 # Everything a failed command could leave behind: this test's pins (only
 # fptcli*: other datapaths may come and go meanwhile), the qdiscs and

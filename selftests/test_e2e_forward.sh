@@ -42,15 +42,7 @@ send() {
 # sum_bytes PCAP
 sum_bytes() { traffic bytes "$1"; }
 
-quiet_netns "$FP_SW" && quiet_netns "$H1" && quiet_netns "$H2" &&
-	quiet_netns "$H3" &&
-	veth_pair "$FP_SW" s1 "$H1" h1 "$MAC1" &&
-	veth_pair "$FP_SW" s2 "$H2" h2 "$MAC2" &&
-	veth_pair "$FP_SW" s3 "$H3" h3 "$MAC3" || {
-	fail "cannot build the namespaces"
-	exit 1
-}
-track_dp "$FP_DP" "$FP_SW"
+switch_topology "$H1:$MAC1" "$H2:$MAC2" "$H3:$MAC3"
 
 check "load" fp load --dp "$FP_DP"
 check "port add s1" fp port add s1 --port 1 --dp "$FP_DP"

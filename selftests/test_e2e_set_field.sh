@@ -26,18 +26,15 @@ MAC1=02:00:00:00:00:01 MAC2=02:00:00:00:00:02 MACV=02:00:00:00:00:0b
 IP1=192.0.2.1 IP2=198.51.100.2 IPV=203.0.113.9
 N=5
 
-if ! { quiet_netns "$FP_SW" && quiet_netns "$H1" && quiet_netns "$H2" &&
-	veth_pair "$FP_SW" s1 "$H1" h1 "$MAC1" &&
-	veth_pair "$FP_SW" s2 "$H2" h2 "$MAC2" &&
-	ip -n "$H1" addr add $IP1/24 dev h1 &&
+switch_topology "$H1:$MAC1" "$H2:$MAC2"
+if ! { ip -n "$H1" addr add $IP1/24 dev h1 &&
 	ip -n "$H1" route add 203.0.113.0/24 dev h1 &&
 	ip -n "$H1" neigh add $IPV lladdr $MACV dev h1 &&
 	ip -n "$H2" addr add $IP2/24 dev h2 &&
 	ip -n "$H2" route add 192.0.2.0/24 dev h2; }; then
-	fail "cannot build the namespaces"
+	fail "cannot address the hosts"
 	exit 1
 fi
-track_dp "$FP_DP" "$FP_SW"
 
 check "load" fp load --dp "$FP_DP"
 check "port add s1" fp port add s1 --port 1 --dp "$FP_DP"

@@ -46,15 +46,7 @@ vlans() {
 	tcpdump -r "$1" -e -n -c 1 2>/dev/null | grep -oE 'vlan [0-9]+, p [0-9]+|802.1Q-QinQ' | tr '\n' ' '
 }
 
-quiet_netns "$FP_SW" && quiet_netns "$H1" && quiet_netns "$H2" &&
-	quiet_netns "$H3" &&
-	veth_pair "$FP_SW" s1 "$H1" h1 "$MAC1" &&
-	veth_pair "$FP_SW" s2 "$H2" h2 "$MAC2" &&
-	veth_pair "$FP_SW" s3 "$H3" h3 "$MAC3" || {
-	fail "cannot build the namespaces"
-	exit 1
-}
-track_dp "$FP_DP" "$FP_SW"
+switch_topology "$H1:$MAC1" "$H2:$MAC2" "$H3:$MAC3"
 
 check "load" fp load --dp "$FP_DP"
 for i in 1 2 3; do

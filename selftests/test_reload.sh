@@ -23,13 +23,7 @@ MAC1=02:00:00:00:00:01 MAC2=02:00:00:00:00:02
 IP1=192.0.2.1 IP2=198.51.100.2
 FLOW="in_port(1),eth(src=$MAC1,dst=$MAC2),eth_type(0x0800),ipv4(src=$IP1,dst=$IP2,proto=17,tos=0,ttl=64,frag=no),udp(src=1234,dst=53)"
 
-quiet_netns "$FP_SW" && quiet_netns "$H1" && quiet_netns "$H2" &&
-	veth_pair "$FP_SW" s1 "$H1" h1 "$MAC1" &&
-	veth_pair "$FP_SW" s2 "$H2" h2 "$MAC2" || {
-	fail "cannot build the namespaces"
-	exit 1
-}
-track_dp "$FP_DP" "$FP_SW"
+switch_topology "$H1:$MAC1" "$H2:$MAC2"
 
 check "load" fp load --dp "$FP_DP"
 check "port add s1" fp port add s1 --port 1 --dp "$FP_DP"
