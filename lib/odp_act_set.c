@@ -8,6 +8,7 @@
  *   set(ipv4(src=192.0.2.0/255.255.255.0,ttl=9))
  *   set(ipv6(dst=2001:db8::9,label=0x5,tclass=0x20,hlimit=3))
  *   set(tcp(src=8080)), set(udp(dst=53/0xff00)), set(sctp(dst=5000))
+ *   set(tunnel(...)): its own action type, lib/odp_act_tunnel.c
  *
  * A field given without a mask is set whole, a field left out is not
  * touched; a dump prints only the fields that are set, a mask only where
@@ -158,7 +159,6 @@ static const struct {
 	{ "eth_type", "use push_vlan/pop_vlan" },
 	{ "vlan", "use push_vlan/pop_vlan" },
 	{ "encap", "use push_vlan/pop_vlan" },
-	{ "tunnel", "tunnels are not supported yet" },
 	{ "tcp_flags", "flags are matched, not set" },
 	{ "arp", "not supported" },
 	{ "mpls", "not supported" },
@@ -423,6 +423,18 @@ int fp_odp_set_parse(struct fp_odp_in *in, struct fp_action *act,
 				    "expected '(' after 'set': set(ipv4(ttl=9)), set(eth(dst=...)), ...");
 	in->p++;
 	fp_odp_skip_space(in);
+	if (!strncmp(in->p, "tunnel(", 7)) {
+		err = fp_odp_set_tunnel_parse(in, act);
+		if (err)
+			return err;
+		fp_odp_skip_space(in);
+		if (*in->p != ')')
+			return fp_odp_error(in,
+					    "set(...) takes one attribute: unexpected '%s' after tunnel(...)",
+					    fp_odp_quote_rest(q, in->p));
+		in->p++;
+		return 0;
+	}
 	n = fp_odp_name(in, &name);
 	for (i = 0; i < N(groups); i++) {
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),

@@ -15,4 +15,10 @@ int fp_odp_set_parse(struct fp_odp_in *in, struct fp_action *act,
 		     const struct fp_flow_key *key);
 void fp_odp_set_format(struct fp_odp_out *o, const struct fp_action *act);
 
+/* set(tunnel(...)) (lib/odp_act_tunnel.c): the cursor is at "tunnel(";
+ * sets act->type to FP_ACT_SET_TUNNEL. */
+int fp_odp_set_tunnel_parse(struct fp_odp_in *in, struct fp_action *act);
+void fp_odp_set_tunnel_format(struct fp_odp_out *o,
+			      const struct fp_action *act);
+
 #endif

@@ -279,6 +279,9 @@ static const struct odp_action actions[] = {
 	{ "hash", FP_ACT_HASH, parse_hash, format_hash },
 	{ "recirc", FP_ACT_RECIRC, parse_recirc, format_recirc },
 	{ "set", FP_ACT_SET_FIELD, fp_odp_set_parse, fp_odp_set_format },
+	/* Parsed by the row above (the name is the same), printed here. */
+	{ "set", FP_ACT_SET_TUNNEL, fp_odp_set_parse,
+	  fp_odp_set_tunnel_format },
 };
 
 #define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))

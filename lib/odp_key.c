@@ -790,6 +790,11 @@ static void print_fields(struct odp_printer *pr, const struct odp_attr *a,
 			if (!field_nonzero(f, elem_base(a, pr->mask, elem),
 					   pr->mask))
 				continue;
+			/* Addresses of both families share a union (tunnel
+			 * src/ipv6_src): the key says which it holds. */
+			if ((f->kind == K_IPV4 || f->kind == K_IPV6) &&
+			    f->shown && !f->shown(pr->key, base))
+				continue;
 		} else if (f->shown && !f->shown(pr->key, base)) {
 			continue;
 		}

@@ -17,6 +17,7 @@
 #include "hash.skel.h"
 #include "act_recirc.skel.h"
 #include "set_field.skel.h"
+#include "set_tunnel.skel.h"
 #include "upcall.skel.h"
 
 /* Order matters for an upgrade: the loader swaps prog-array slots from the
@@ -36,6 +37,8 @@ const struct fp_stage fp_stages[] = {
 	{ "hash", "fp_hash", FP_SLOT_HASH, hash_bpf__elf_bytes },
 	{ "act_recirc", "fp_act_recirc", FP_SLOT_ACT_RECIRC,
 	  act_recirc_bpf__elf_bytes },
+	{ "set_tunnel", "fp_set_tunnel", FP_SLOT_SET_TUNNEL,
+	  set_tunnel_bpf__elf_bytes },
 };
 const size_t fp_n_stages = sizeof(fp_stages) / sizeof(fp_stages[0]);
 

@@ -10,6 +10,7 @@
 #define FP_MAPS_ACTIONS_H
 
 #include "types.h"
+#include "flow_key.h"
 
 #define FP_MAX_ACTIONS 32
 /* Room for the largest arguments: a masked set() of every IPv6 field
@@ -25,6 +26,7 @@ enum fp_action_type {
 	FP_ACT_SET_FIELD = 4, /* set(...): one field group per element */
 	FP_ACT_HASH = 5, /* hash(l4(basis)): key.dp_hash */
 	FP_ACT_RECIRC = 6, /* recirc(id): key.recirc_id, parse again */
+	FP_ACT_SET_TUNNEL = 7, /* set(tunnel(...)): egress tunnel metadata */
 	FP_ACT_TYPE_MAX, /* one past the last type a stage implements */
 };
 
@@ -122,6 +124,34 @@ struct fp_action_set_field {
 _Static_assert(sizeof(struct fp_action_set_field) <= FP_ACTION_ARG_SIZE,
 	       "set() arguments");
 
+/* fp_action_set_tunnel.given: the fields set(tunnel(...)) names. A field
+ * left out keeps the tunnel port's configured value. */
+enum fp_set_tun_field {
+	FP_SET_TUN_ID = 1 << 0,
+	FP_SET_TUN_SRC = 1 << 1,
+	FP_SET_TUN_DST = 1 << 2,
+	FP_SET_TUN_TOS = 1 << 3,
+	FP_SET_TUN_TTL = 1 << 4,
+	FP_SET_TUN_FLAGS = 1 << 5, /* df, key, csum, seq: all of them */
+	FP_SET_TUN_ERSPAN = 1 << 6, /* ver, idx or dir and hwid */
+};
+
+/*
+ * set(tunnel(tun_id=0x5,src=192.0.2.1,dst=198.51.100.2,tos=0x10,ttl=64,
+ * flags(df|key))): overrides, for the next outputs of this packet to a
+ * tunnel port, the port's configured settings. @tun holds the values as a
+ * decapsulated packet's key.tun would (tun_id in network order, the GRE
+ * key in its low 32 bits, the ERSPAN session id in its low 10).
+ */
+struct fp_action_set_tunnel {
+	struct fp_tunnel_key tun;
+	__u32 given; /* enum fp_set_tun_field */
+	__u32 pad;
+};
+
+_Static_assert(sizeof(struct fp_action_set_tunnel) <= FP_ACTION_ARG_SIZE,
+	       "set(tunnel()) arguments");
+
 struct fp_action {
 	__u32 type; /* enum fp_action_type */
 	__u32 pad;
@@ -131,6 +161,7 @@ struct fp_action {
 		struct fp_action_hash hash;
 		struct fp_action_recirc recirc;
 		struct fp_action_set_field set_field;
+		struct fp_action_set_tunnel set_tunnel;
 		__u8 raw[FP_ACTION_ARG_SIZE];
 	} u;
 };

@@ -11,6 +11,10 @@
 enum fp_port_type {
 	FP_PORT_UNUSED = 0,
 	FP_PORT_NETDEV = 1,
+	/* Tunnel ports (maps/tunnel.h): no device of their own; ifindex is
+	 * the underlay's, where their encapsulated packets leave. */
+	FP_PORT_GRE = 2,
+	FP_PORT_ERSPAN = 3,
 };
 
 enum fp_port_flags {

@@ -17,6 +17,10 @@ struct fp_scratch {
 	__u32 n_actions;
 	__u32 flow_flags;
 	struct fp_action actions[FP_MAX_ACTIONS];
+	/* What the last set(tunnel(...)) of this packet asked for, for its
+	 * next outputs to a tunnel port; given == 0: none. The parser clears
+	 * it; a recirculation keeps it, as OVS keeps tunnel metadata. */
+	struct fp_action_set_tunnel tun_out;
 };
 
 #endif

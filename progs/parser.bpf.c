@@ -38,6 +38,7 @@ int fp_parser(struct __sk_buff *skb)
 	port = fp_port_of(skb->ifindex);
 	__builtin_memset(&s->key, 0, sizeof(s->key));
 	s->key.in_port = port;
+	s->tun_out.given = 0;
 
 	if (!fp_parse_skb(skb, &s->key))
 		return TC_ACT_SHOT;

@@ -660,6 +660,16 @@ static const char *const action_errors[][2] = {
 	{ "hash(l4(0x100000000))", "'0x100000000' out of range in hash(l4(...))" },
 	{ "recirc(1),2", "action '2' after recirc(...): recirc must be the last action" },
 	{ "recirc()", "bad number ')' in recirc(...)" },
+	{ "set(tunnel())", "set(tunnel()) sets no field" },
+	{ "set(tunnel(ipv6_dst=2001:db8::2))",
+	  "IPv6 outer headers are not supported" },
+	{ "set(tunnel(tun_id=1,foo=2))", "unknown field 'foo' in tunnel(...)" },
+	{ "set(tunnel(erspan(idx=1)))",
+	  "tunnel(erspan(...)): missing ver=1 or ver=2" },
+	{ "set(tunnel(ttl=256))",
+	  "value '256' out of range for tunnel(ttl=...)" },
+	{ "set(tunnel(ttl=1),ipv4(ttl=2))",
+	  "set(...) takes one attribute: unexpected ',ipv4(ttl=2))' after tunnel(...)" },
 };
 
 static void test_actions(void)
@@ -691,6 +701,35 @@ static void test_actions(void)
 	check_actions("hash(l4(4294967295)),recirc(0xffffffff)",
 		      "hash(l4(4294967295)),recirc(0xffffffff)", NULL);
 	check_actions("recirc(0)", "recirc(0)", NULL);
+	/* set(tunnel(...)): the key's tunnel(...) syntax, given fields only. */
+	check_actions("set(tunnel(tun_id=0x5,src=192.0.2.1,dst=198.51.100.2,tos=0x10,ttl=64,flags(df|key))),3",
+		      "set(tunnel(tun_id=0x5,src=192.0.2.1,dst=198.51.100.2,tos=0x10,ttl=64,flags(df|key))),3",
+		      NULL);
+	check_actions("set(tunnel(dst=198.51.100.9)),3",
+		      "set(tunnel(dst=198.51.100.9)),3", NULL);
+	check_actions("set(tunnel(tun_id=0,ttl=9)),2",
+		      "set(tunnel(tun_id=0x0,ttl=9)),2", NULL);
+	check_actions("set(tunnel(erspan(ver=2,dir=1,hwid=0x4))),3",
+		      "set(tunnel(erspan(ver=2,dir=1,hwid=0x4))),3", NULL);
+	check_actions("set(tunnel(tun_id=7,erspan(ver=1,idx=0x12345),flags(0))),3",
+		      "set(tunnel(tun_id=0x7,erspan(ver=1,idx=0x12345),flags(0))),3",
+		      NULL);
+	memset(&flow, 0, sizeof(flow));
+	ASSERT_OK(fp_odp_actions_parse("set(tunnel(tun_id=0x5,dst=198.51.100.2,flags(df))),3",
+				       NULL, &flow, err, sizeof(err)),
+		  "set(tunnel) parses");
+	ASSERT_EQ(flow.actions[0].type, FP_ACT_SET_TUNNEL, "set(tunnel) type");
+	ASSERT_EQ(flow.actions[0].u.set_tunnel.given,
+		  FP_SET_TUN_ID | FP_SET_TUN_DST | FP_SET_TUN_FLAGS,
+		  "set(tunnel) fields given");
+	ASSERT_EQ(flow.actions[0].u.set_tunnel.tun.tun_id, htobe64(5),
+		  "set(tunnel) tun_id, network order");
+	ASSERT_EQ(flow.actions[0].u.set_tunnel.tun.outer.ipv4.dst,
+		  htonl(0xc6336402), "set(tunnel) dst");
+	ASSERT_EQ(flow.actions[0].u.set_tunnel.tun.flags & FP_TUN_F_DF,
+		  FP_TUN_F_DF, "set(tunnel) df");
+	ASSERT_EQ(flow.flags & FP_FLOW_F_SLOW_PATH, 0,
+		  "set(tunnel) runs in BPF");
 	memset(&flow, 0, sizeof(flow));
 	ASSERT_OK(fp_odp_actions_parse("push_vlan(tpid=0x88a8,vid=100,pcp=5)",
 				       NULL, &flow, err, sizeof(err)),
