@@ -33,6 +33,8 @@ const char *const fp_map_names[FP_MAP_COUNT] = {
 	[FP_MAP_COUNTERS] = "counters",
 	[FP_MAP_DP_CONFIG] = "dp_config",
 	[FP_MAP_SLOW_ACTIONS] = "slow_actions",
+	[FP_MAP_FLOW_COMPACT] = "flow_compact",
+	[FP_MAP_PORT_BY_IFIDX] = "port_by_ifidx",
 };
 
 const char *fp_bpffs_root(void)

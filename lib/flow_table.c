@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 
 #include "capacity.h"
+#include "flow_key_compact.h"
 #include "flow_table.h"
 #include "log.h"
 
@@ -199,6 +200,45 @@ static int slow_del(struct fp_dp *dp, const struct fp_flow_key *key)
 	return 0;
 }
 
+/*
+ * The compact table (maps/flow_key_compact.h) holds again every flow with
+ * a compact key, after the full table has it and until just before the
+ * full table loses it: the lookup stage tries it first, then the full one.
+ */
+static int compact_del(struct fp_dp *dp, const struct fp_flow_key *key)
+{
+	struct fp_flow_key_compact ck;
+
+	if (!fp_flow_key_compact(key, &ck))
+		return 0;
+	if (bpf_map_delete_elem(dp->map_fd[FP_MAP_FLOW_COMPACT], &ck) &&
+	    errno != ENOENT)
+		return map_err(dp, "deleting a flow from the compact table");
+	return 0;
+}
+
+/* After @flow is in the full table under @key. If the copy cannot be
+ * written, no older copy may stay: the flow is then looked up in the
+ * full table alone, slower but the same. */
+static int compact_put(struct fp_dp *dp, const struct fp_flow_key *key,
+		       const struct fp_flow *flow)
+{
+	struct fp_flow_key_compact ck;
+	int err;
+
+	if (!fp_flow_key_compact(key, &ck))
+		return 0;
+	if (!bpf_map_update_elem(dp->map_fd[FP_MAP_FLOW_COMPACT], &ck, flow,
+				 BPF_ANY))
+		return 0;
+	err = -errno;
+	if (compact_del(dp, key))
+		return err;
+	fp_err("warning: datapath %s: flow kept in the full table only: %s",
+	       dp->name, strerror(-err));
+	return 0;
+}
+
 int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
 		       const struct fp_flow *flow, unsigned int flags)
 {
@@ -245,6 +285,8 @@ int fp_flow_writer_put_all(struct fp_flow_writer *w,
 			err = stats_zero(dp, new->stats_idx);
 		if (!err && bpf_map_update_elem(fd, key, new, BPF_EXIST))
 			err = map_err(dp, "replacing a flow");
+		if (!err)
+			err = compact_put(dp, key, new);
 		if (!err && !slow && (old->flags & FP_FLOW_F_SLOW_PATH))
 			err = slow_del(dp, key);
 		goto out;
@@ -277,6 +319,7 @@ int fp_flow_writer_put_all(struct fp_flow_writer *w,
 		goto out;
 	}
 	slot_set(w, new->stats_idx, true);
+	err = compact_put(dp, key, new);
 out:
 	free(new);
 	free(old);
@@ -290,6 +333,8 @@ int fp_flow_writer_del(struct fp_flow_writer *w, const struct fp_flow_key *key,
 	int err;
 
 	err = fp_flow_get(w->dp, key, &flow, stats);
+	if (!err)
+		err = compact_del(w->dp, key);
 	if (err)
 		return err;
 	if (bpf_map_delete_elem(w->dp->map_fd[FP_MAP_FLOW_TABLE], key))
@@ -326,15 +371,30 @@ static int collect_key(const struct fp_flow_key *key,
 	return 0;
 }
 
+static int compact_flush(struct fp_dp *dp)
+{
+	int fd = dp->map_fd[FP_MAP_FLOW_COMPACT];
+	struct fp_flow_key_compact ck;
+
+	/* Each delete restarts the walk at the table's first key. */
+	while (!bpf_map_get_next_key(fd, NULL, &ck))
+		if (bpf_map_delete_elem(fd, &ck) && errno != ENOENT)
+			return map_err(dp, "deleting a flow from the compact table");
+	return 0;
+}
+
 int fp_flow_writer_flush(struct fp_flow_writer *w)
 {
 	struct key_list l = { 0 };
 	int err, count = 0;
 	size_t i;
 
+	/* The compact copies first: none may outlive its flow. */
+	err = compact_flush(w->dp);
 	/* Keys first, then deletes: deleting under get_next_key would
 	 * restart the walk at every step. */
-	err = walk(w->dp, collect_key, &l);
+	if (!err)
+		err = walk(w->dp, collect_key, &l);
 	for (i = 0; !err && i < l.n; i++) {
 		if (!bpf_map_delete_elem(w->dp->map_fd[FP_MAP_FLOW_TABLE],
 					 &l.keys[i]))

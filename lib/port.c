@@ -62,6 +62,26 @@ static int fp_port_stats_clear(struct fp_dp *dp, __u32 no)
 	return err;
 }
 
+/*
+ * The parser's array copy of port_by_ifindex (maps/maps.bpf.h): @no for
+ * @ifindex, 0 to clear it. Written after the hash entry is added and
+ * cleared before it is deleted, so it never names a port the hash lacks.
+ */
+static int fp_port_ifidx_set(struct fp_dp *dp, __u32 ifindex, __u32 no)
+{
+	if (ifindex >= FP_PORT_IFINDEX_DIRECT)
+		return 0;
+	if (bpf_map_update_elem(dp->map_fd[FP_MAP_PORT_BY_IFIDX], &ifindex,
+				&no, BPF_ANY)) {
+		int err = -errno;
+
+		fp_err("datapath %s: cannot set ifindex %u in port_by_ifidx: %s",
+		       dp->name, ifindex, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 int fp_port_add(struct fp_dp *dp, const char *dev, __u32 no, bool attach,
 		__u32 *added)
 {
@@ -138,6 +158,8 @@ int fp_port_add(struct fp_dp *dp, const char *dev, __u32 no, bool attach,
 	if (!err && bpf_map_update_elem(dp->map_fd[FP_MAP_PORT_BY_IFINDEX],
 					&ifindex, &no, BPF_NOEXIST))
 		err = -errno;
+	if (!err)
+		err = fp_port_ifidx_set(dp, ifindex, no);
 	if (err) {
 		fp_err("port add: cannot update the port maps: %s",
 		       strerror(-err));
@@ -156,6 +178,7 @@ int fp_port_add(struct fp_dp *dp, const char *dev, __u32 no, bool attach,
 	return 0;
 undo:
 	memset(&port, 0, sizeof(port));
+	fp_port_ifidx_set(dp, ifindex, 0);
 	bpf_map_delete_elem(dp->map_fd[FP_MAP_PORT_BY_IFINDEX], &ifindex);
 	bpf_map_update_elem(dp->map_fd[FP_MAP_PORTS], &no, &port, BPF_ANY);
 	if (parser_fd >= 0)
@@ -189,6 +212,9 @@ int fp_port_del(struct fp_dp *dp, __u32 no)
 			       no, port.name);
 		}
 	}
+	err = fp_port_ifidx_set(dp, port.ifindex, 0);
+	if (err)
+		return err;
 	bpf_map_delete_elem(dp->map_fd[FP_MAP_PORT_BY_IFINDEX], &port.ifindex);
 	if (bpf_map_update_elem(dp->map_fd[FP_MAP_PORTS], &no, &empty,
 				BPF_ANY))

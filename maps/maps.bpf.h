@@ -12,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "flow_key.h"
+#include "flow_key_compact.h"
 #include "actions.h"
 #include "flow_stats.h"
 #include "ports.h"
@@ -31,6 +32,16 @@ struct {
 	__type(value, struct fp_flow);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } flow_table SEC(".maps");
+
+/* maps/flow_key_compact.h: the flows whose keys are compact, again. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FP_MAX_FLOWS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct fp_flow_key_compact);
+	__type(value, struct fp_flow);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} flow_compact SEC(".maps");
 
 /* maps/slow_actions.h: no stage reads it; the slow path does. */
 struct {
@@ -88,6 +99,20 @@ struct {
 	__type(value, __u32); /* port number */
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } port_by_ifindex SEC(".maps");
+
+/*
+ * The same for the ifindexes below FP_PORT_IFINDEX_DIRECT, as an array:
+ * the parser looks the input port up on every packet, and an array costs
+ * it no hash. 0: not a port here, ask port_by_ifindex (which stays the
+ * whole truth; a datapath loaded by an older build has only it).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FP_PORT_IFINDEX_DIRECT);
+	__type(key, __u32); /* ifindex */
+	__type(value, __u32); /* port number */
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} port_by_ifidx SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -7,6 +7,8 @@
 /* Port numbers are 1..FP_MAX_PORTS-1; 0 is never a valid port. */
 #define FP_MAX_PORTS 256
 #define FP_PORT_NAME_LEN 16
+/* ifindexes below this are also in the port_by_ifidx array (maps.bpf.h) */
+#define FP_PORT_IFINDEX_DIRECT 65536
 
 enum fp_port_type {
 	FP_PORT_UNUSED = 0,

@@ -6,6 +6,7 @@
 #include "maps.bpf.h"
 #include <bpf/bpf_endian.h>
 #include "upcall.h"
+#include "output.bpf.h"
 
 #define TC_ACT_OK 0
 #define TC_ACT_SHOT 2
@@ -62,16 +63,24 @@ static __always_inline int fp_upcall(struct __sk_buff *skb, __u32 reason)
 
 /*
  * Run the action after the current one. A list that ends without a final
- * output drops the packet, as in OVS: copies already sent have left.
+ * output drops the packet, as in OVS: copies already sent have left. A
+ * final output to a plain port runs right here (output.bpf.h).
  */
 static __always_inline int fp_next_action(struct __sk_buff *skb,
 					  const struct fp_scratch *s)
 {
 	__u32 idx = skb->cb[FP_CB_ACTION_IDX] + 1;
+	int verdict;
 
 	if (idx >= s->n_actions || idx >= FP_MAX_ACTIONS)
 		return TC_ACT_SHOT;
 	skb->cb[FP_CB_ACTION_IDX] = idx;
+	if (idx + 1 == s->n_actions) {
+		verdict = fp_output_last_fast(skb, s->key.in_port,
+					      &s->actions[idx]);
+		if (verdict >= 0)
+			return verdict;
+	}
 	return fp_tail_call(skb, fp_action_slot(s->actions[idx].type));
 }
 

@@ -2,6 +2,7 @@
 /*
  * Stage: lookup. Finds the packet's flow, accounts it, copies its actions
  * into scratch and starts the action chain; a miss goes to the upcall stage.
+ * A flow of one output to a plain port is finished here.
  */
 #include "common.bpf.h"
 
@@ -24,13 +25,20 @@ SEC("tc")
 int fp_lookup(struct __sk_buff *skb)
 {
 	struct fp_scratch *s = fp_scratch_get();
-	const struct fp_flow *flow;
+	const struct fp_flow *flow = NULL;
+	struct fp_flow_key_compact ck;
+	int verdict;
 	__u32 n, i;
 
 	if (!s)
 		return TC_ACT_SHOT;
 
-	flow = bpf_map_lookup_elem(&flow_table, &s->key);
+	/* The compact table holds only flows the full one has too, but not
+	 * always all of them (maps/flow_key_compact.h): a miss asks both. */
+	if (fp_flow_key_compact(&s->key, &ck))
+		flow = bpf_map_lookup_elem(&flow_compact, &ck);
+	if (!flow)
+		flow = bpf_map_lookup_elem(&flow_table, &s->key);
 	if (!flow) {
 		fp_count(FP_CNT_MISS);
 		return fp_upcall(skb, FP_UPCALL_MISS);
@@ -54,6 +62,14 @@ int fp_lookup(struct __sk_buff *skb)
 		return fp_upcall(skb, FP_UPCALL_TAIL_BUDGET);
 	}
 
+	/* Read from the flow itself: a replaced flow stays intact until
+	 * this program is done with it (RCU). */
+	if (n == 1) {
+		verdict = fp_output_last_fast(skb, s->key.in_port,
+					      &flow->actions[0]);
+		if (verdict >= 0)
+			return verdict;
+	}
 	for (i = 0; i < FP_MAX_ACTIONS; i++) {
 		if (i >= n)
 			break;

@@ -5,20 +5,6 @@
  */
 #include "common.bpf.h"
 
-static __always_inline void fp_count_tx(__u32 port, __u32 len, bool sent)
-{
-	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
-
-	if (!ps)
-		return;
-	if (sent) {
-		ps->tx_packets += 1;
-		ps->tx_bytes += len;
-	} else {
-		ps->tx_dropped += 1;
-	}
-}
-
 SEC("tc")
 int fp_output(struct __sk_buff *skb)
 {

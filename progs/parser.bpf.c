@@ -5,10 +5,14 @@
  */
 #include "parse_skb.bpf.h"
 
+/* The array first: no hash on the common path (maps/maps.bpf.h). */
 static __always_inline __u32 fp_port_of(__u32 ifindex)
 {
-	__u32 *port = bpf_map_lookup_elem(&port_by_ifindex, &ifindex);
+	__u32 *port = bpf_map_lookup_elem(&port_by_ifidx, &ifindex);
 
+	if (port && *port)
+		return *port;
+	port = bpf_map_lookup_elem(&port_by_ifindex, &ifindex);
 	return port ? *port : FP_PORT_NONE;
 }
 

@@ -5,9 +5,14 @@
  * the verdict, the ports that sent it, the counters, the flow's stats and
  * the bytes that leave are all checked (selftests/harness.h).
  */
+#include <stdlib.h>
+
+#include <bpf/bpf.h>
+
 #include "harness.h"
 #include "test.h"
 #include "dp_config.h"
+#include "flow_key_compact.h"
 #include "flow_table.h"
 #include "odp.h"
 
@@ -218,6 +223,54 @@ static void test_output_out_of_range(struct fp_h *h)
 	fp_h_flow_del(h, &key);
 }
 
+/*
+ * A datapath loaded by a build before the compact flow table and the
+ * port_by_ifidx array has flows and ports only in flow_table and
+ * port_by_ifindex: with neither copy there, a packet is still keyed with
+ * its port, hits its flow and leaves by it.
+ */
+static void test_without_fast_copies(struct fp_h *h)
+{
+	const struct fp_h_port *in = fp_h_port(h, 1);
+	struct fp_flow_key_compact ck;
+	struct fp_flow_stats st = {};
+	struct fp_h_result *res;
+	struct fp_flow_key key;
+	struct fp_h_snap s0, s1;
+	struct fp_h_pcap pc;
+	__u32 ifindex, zero = 0;
+
+	if (fp_h_pcap_read("dp_ipv4_udp.pcap", &pc))
+		return;
+	res = calloc(1, sizeof(*res));
+	fp_h_key_of(pc.pkt[0].data, pc.pkt[0].len, 1, &key);
+	if (!res || fp_h_flow_add(h, &key, "2", true))
+		goto out;
+	ifindex = in->ifindex;
+	ASSERT_TRUE(fp_flow_key_compact(&key, &ck), "old maps: key is compact");
+	ASSERT_OK(bpf_map_delete_elem(h->dp.map_fd[FP_MAP_FLOW_COMPACT], &ck),
+		  "old maps: compact copy removed");
+	ASSERT_OK(bpf_map_update_elem(h->dp.map_fd[FP_MAP_PORT_BY_IFIDX],
+				      &ifindex, &zero, BPF_ANY),
+		  "old maps: port_by_ifidx entry cleared");
+	if (!fp_h_snap(h, &s0) &&
+	    ASSERT_OK(fp_h_test_run(h->parser_fd, ifindex, pc.pkt[0].data,
+				    pc.pkt[0].len, NULL, res),
+		      "old maps: run") &&
+	    !fp_h_snap(h, &s1)) {
+		ASSERT_EQ(res->retval, TC_ACT_REDIRECT, "old maps: redirected");
+		ASSERT_EQ(fp_h_tx_delta(&s0, &s1, 2), 1, "old maps: to port 2");
+		fp_h_flow_stats(h, &key, &st);
+		ASSERT_EQ(st.packets, 1, "old maps: the flow counted it");
+	}
+	bpf_map_update_elem(h->dp.map_fd[FP_MAP_PORT_BY_IFIDX], &ifindex,
+			    &in->no, BPF_ANY);
+	fp_h_flow_del(h, &key);
+out:
+	free(res);
+	fp_h_pcap_free(&pc);
+}
+
 int main(void)
 {
 	struct fp_h h;
@@ -231,6 +284,7 @@ int main(void)
 	run_cases(&h, miss_drop_cases,
 		  sizeof(miss_drop_cases) / sizeof(miss_drop_cases[0]));
 	test_output_out_of_range(&h);
+	test_without_fast_copies(&h);
 
 	/* `load --miss pass` on the loaded datapath: an in-place reload. */
 	if (ASSERT_OK(fp_h_set_miss_verdict(&h, FP_MISS_PASS),

@@ -5,6 +5,7 @@
  * refused with -ENOSPC, a freed slot is reused zeroed, and a flush empties
  * it all. The datapath is loaded and unloaded with $FLOWPATH.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <bpf/bpf.h>
 
 #include "capacity.h"
+#include "flow_key_compact.h"
 #include "flow_table.h"
 #include "test.h"
 
@@ -76,6 +78,113 @@ static int count_flow(const struct fp_flow_key *key, const struct fp_flow *flow,
 	return 0;
 }
 
+/* Entries of the compact table (maps/flow_key_compact.h). */
+static int compact_count(void)
+{
+	int fd = dp.map_fd[FP_MAP_FLOW_COMPACT], n = 0;
+	struct fp_flow_key_compact ck, next;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		ck = next;
+		prev = &ck;
+		n++;
+	}
+	return n;
+}
+
+/* The compact table's copy of the flow at @key: 0, or -errno. */
+static int compact_get(const struct fp_flow_key *key, struct fp_flow *flow)
+{
+	struct fp_flow_key_compact ck;
+
+	if (!fp_flow_key_compact(key, &ck))
+		return -EINVAL;
+	return bpf_map_lookup_elem(dp.map_fd[FP_MAP_FLOW_COMPACT], &ck, flow) ?
+		       -errno :
+		       0;
+}
+
+/*
+ * The compact key of a key with one non-zero word: compact exactly when
+ * the word is one the compact key keeps, and then holding it, in order:
+ * so no two compact keys stand for different full keys.
+ */
+static void test_compact_key(void)
+{
+	struct fp_flow_key_compact ck;
+	struct fp_flow_key k;
+	unsigned int i, j = 0, bad = 0;
+	__u32 v;
+
+	for (i = 0; i < FP_KEY_WORDS; i++) {
+		bool kept = (FP_KEY_COMPACT_WORDS_MASK >> i) & 1;
+
+		memset(&k, 0, sizeof(k));
+		memset(&ck, 0xaa, sizeof(ck));
+		v = 0x01020304 + i;
+		memcpy((__u8 *)&k + 4 * i, &v, sizeof(v));
+		if (fp_flow_key_compact(&k, &ck) != kept) {
+			bad++;
+			continue;
+		}
+		if (kept && (ck.w[j++] != v))
+			bad++;
+	}
+	ASSERT_EQ(bad, 0, "compact key: each word kept in order or refused");
+	ASSERT_EQ(j, FP_KEY_COMPACT_WORDS, "compact key: all its words seen");
+	memset(&k, 0, sizeof(k));
+	k.in_port = 1;
+	k.eth_type = htons(0x0800);
+	k.nw.ipv4.src = htonl(0xc0000201);
+	k.tp_dst = htons(53);
+	k.nw_proto = 17;
+	ASSERT_TRUE(fp_flow_key_compact(&k, &ck), "an IPv4/UDP key is compact");
+	k.vlan[1].tpid = htons(0x8100);
+	ASSERT_TRUE(!fp_flow_key_compact(&k, &ck), "with a second tag it is not");
+	k.vlan[1].tpid = 0;
+	k.tun.flags = FP_TUN_F_PRESENT;
+	ASSERT_TRUE(!fp_flow_key_compact(&k, &ck), "nor from a tunnel");
+}
+
+/* flow_table.c keeps the compact copies in step with the flows. */
+static void test_compact_table(void)
+{
+	struct fp_flow flow, got, full;
+	struct fp_flow_key key, tun;
+
+	memset(&flow, 0, sizeof(flow));
+	flow.n_actions = 1;
+	flow.actions[0].type = FP_ACT_OUTPUT;
+	flow.actions[0].u.output.port = 2;
+	key_n(&key, 5);
+	tun = key;
+	tun.tun.flags = FP_TUN_F_PRESENT;
+	tun.tun.tun_id = 7;
+
+	ASSERT_EQ(compact_count(), 0, "compact table empty at first");
+	ASSERT_OK(fp_flow_put(&dp, &key, &flow, FP_FLOW_CREATE), "put");
+	ASSERT_OK(fp_flow_put(&dp, &tun, &flow, FP_FLOW_CREATE),
+		  "put a tunnel flow");
+	ASSERT_EQ(compact_count(), 1,
+		  "one compact copy: of the flow with a compact key");
+	ASSERT_OK(compact_get(&key, &got), "compact copy there");
+	ASSERT_OK(fp_flow_get(&dp, &key, &full, NULL), "get");
+	ASSERT_BYTES(&got, sizeof(got), &full, sizeof(full),
+		     "compact copy equals the flow, stats slot included");
+
+	flow.actions[0].u.output.port = 3;
+	ASSERT_OK(fp_flow_put(&dp, &key, &flow, FP_FLOW_MODIFY), "replace");
+	ASSERT_OK(compact_get(&key, &got), "compact copy there");
+	ASSERT_EQ(got.actions[0].u.output.port, 3, "compact copy replaced too");
+
+	ASSERT_OK(fp_flow_del(&dp, &key, NULL), "del");
+	ASSERT_EQ(compact_get(&key, &got), -ENOENT, "compact copy deleted");
+	ASSERT_OK(fp_flow_put(&dp, &key, &flow, FP_FLOW_CREATE), "put again");
+	ASSERT_EQ(fp_flow_flush(&dp), 2, "flush");
+	ASSERT_EQ(compact_count(), 0, "compact table empty after flush");
+}
+
 static double now(void)
 {
 	struct timespec t;
@@ -107,6 +216,9 @@ int main(void)
 	if (!ASSERT_OK(flowpath("load"), "load") ||
 	    !ASSERT_OK(fp_dp_open(&dp, dp_name), "open"))
 		return fp_test_exit();
+
+	test_compact_key();
+	test_compact_table();
 
 	memset(&flow, 0, sizeof(flow));
 	flow.n_actions = 1;
@@ -163,6 +275,8 @@ int main(void)
 	ASSERT_EQ(c.flows, FP_MAX_FLOWS, "dump sees every flow");
 	ASSERT_EQ(c.shared, 0, "no two flows share a stats slot");
 	ASSERT_EQ(c.out_of_range, 0, "every slot is in range");
+	ASSERT_EQ(compact_count(), FP_MAX_FLOWS,
+		  "every flow has its compact copy");
 
 	/* A freed slot goes to the next flow, zeroed. */
 	key_n(&key, 12345);
