@@ -189,6 +189,7 @@ undo:
 int fp_port_del(struct fp_dp *dp, __u32 no)
 {
 	struct fp_port port, empty = {};
+	__u32 cur;
 	int err;
 
 	err = fp_dp_check_netns(dp, "port del");
@@ -212,9 +213,15 @@ int fp_port_del(struct fp_dp *dp, __u32 no)
 			       no, port.name);
 		}
 	}
-	err = fp_port_ifidx_set(dp, port.ifindex, 0);
-	if (err)
-		return err;
+	/* Only its own entry: a tunnel port's ifindex is its underlay's. */
+	if (port.ifindex < FP_PORT_IFINDEX_DIRECT &&
+	    !bpf_map_lookup_elem(dp->map_fd[FP_MAP_PORT_BY_IFIDX],
+				 &port.ifindex, &cur) &&
+	    cur == no) {
+		err = fp_port_ifidx_set(dp, port.ifindex, 0);
+		if (err)
+			return err;
+	}
 	bpf_map_delete_elem(dp->map_fd[FP_MAP_PORT_BY_IFINDEX], &port.ifindex);
 	if (bpf_map_update_elem(dp->map_fd[FP_MAP_PORTS], &no, &empty,
 				BPF_ANY))
