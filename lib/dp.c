@@ -35,6 +35,8 @@ const char *const fp_map_names[FP_MAP_COUNT] = {
 	[FP_MAP_SLOW_ACTIONS] = "slow_actions",
 	[FP_MAP_FLOW_COMPACT] = "flow_compact",
 	[FP_MAP_PORT_BY_IFIDX] = "port_by_ifidx",
+	[FP_MAP_UPCALL_LIMIT] = "upcall_limit",
+	[FP_MAP_UPCALL_PORT_STATS] = "upcall_port_stats",
 };
 
 const char *fp_bpffs_root(void)

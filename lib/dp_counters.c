@@ -25,6 +25,8 @@ const char *const fp_counter_names[FP_CNT_MAX] = {
 	[FP_CNT_PARSE_INCOMPLETE] = "parse_incomplete",
 	[FP_CNT_ACTION_FAILED] = "action_failed",
 	[FP_CNT_SET_MISMATCH] = "set_mismatch",
+	[FP_CNT_UPCALL_RATE_LIMITED] = "upcalls_rate_limited",
+	[FP_CNT_UPCALL_LOST_READER] = "upcalls_lost_reader",
 };
 
 int fp_counters_read(struct fp_dp *dp, unsigned long long *out)
@@ -44,6 +46,28 @@ int fp_counters_read(struct fp_dp *dp, unsigned long long *out)
 		for (cpu = 0; cpu < ncpu; cpu++)
 			out[i] += v[cpu];
 	}
+	free(v);
+	return err;
+}
+
+int fp_counter_add(struct fp_dp *dp, enum fp_counter cnt,
+		   unsigned long long n)
+{
+	__u64 *v = calloc(fp_nr_cpus(), sizeof(*v));
+	__u32 i = cnt;
+	int err = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(dp->map_fd[FP_MAP_COUNTERS], &i, v)) {
+		err = -errno;
+		goto out;
+	}
+	/* Summed over CPUs when read: which CPU's value holds it is moot. */
+	v[0] += n;
+	if (bpf_map_update_elem(dp->map_fd[FP_MAP_COUNTERS], &i, v, BPF_EXIST))
+		err = -errno;
+out:
 	free(v);
 	return err;
 }

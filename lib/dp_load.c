@@ -24,6 +24,7 @@
 #include "port.h"
 #include "stages.h"
 #include "tc.h"
+#include "dp_upcall_limit.h"
 #include "dp_config.h"
 #include "flow_key.h"
 #include "actions.h"
@@ -183,6 +184,28 @@ static int fp_write_config(int fd, const struct fp_load_opts *opts,
 	return 0;
 }
 
+/*
+ * The upcall buckets: defaults where the map is new (a fresh load, or an
+ * upgrade from a flowpath without them), what the options say elsewhere.
+ */
+static int fp_write_upcall_limits(struct fp_loading *ld, int fd,
+				  const struct fp_load_opts *opts)
+{
+	__u32 rate = FP_UPCALL_RATE_DEFAULT, burst = FP_UPCALL_BURST_DEFAULT;
+	bool fresh = !ld->map_existed[FP_MAP_UPCALL_LIMIT];
+
+	if (opts->upcall_rate_set)
+		rate = opts->upcall_rate;
+	if (opts->upcall_burst_set)
+		burst = opts->upcall_burst;
+	if (!fresh && !opts->upcall_rate_set && !opts->upcall_burst_set)
+		return 0;
+	return fp_upcall_limit_write(
+		fd, ld->name, FP_UPCALL_ALL_PORTS,
+		fresh || opts->upcall_rate_set ? &rate : NULL,
+		fresh || opts->upcall_burst_set ? &burst : NULL);
+}
+
 /* Undo a failed load: remove only what this call created. */
 static void fp_load_rollback(struct fp_loading *ld)
 {
@@ -333,6 +356,13 @@ int fp_dp_load(const char *name, const struct fp_load_opts *opts,
 		       strerror(-err));
 		goto fail;
 	}
+	err = fp_write_upcall_limits(
+		&ld,
+		bpf_map__fd(bpf_object__find_map_by_name(ld.objs[0],
+							 "upcall_limit")),
+		opts);
+	if (err)
+		goto fail;
 
 	/* Phase 2: switch over, leaves first, the entry last. */
 	for (i = fp_n_stages; i-- > 0;) {

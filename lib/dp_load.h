@@ -4,8 +4,15 @@
 
 #include <stdbool.h>
 
+#include <linux/types.h>
+
 struct fp_load_opts {
 	int miss_verdict; /* enum fp_miss_verdict, or -1: keep / default */
+	/* Every port's upcall bucket (maps/upcall_limit.h). Unless set, a
+	 * new datapath gets FP_UPCALL_RATE/BURST_DEFAULT, an upgraded one
+	 * keeps what it had. */
+	bool upcall_rate_set, upcall_burst_set;
+	__u32 upcall_rate, upcall_burst;
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 
 #include "port.h"
+#include "dp_upcall_limit.h"
 #include "log.h"
 #include "tc.h"
 
@@ -59,7 +60,8 @@ static int fp_port_stats_clear(struct fp_dp *dp, __u32 no)
 				BPF_ANY))
 		err = -errno;
 	free(zero);
-	return err;
+	/* A new port's upcalls are not those of the one it replaces. */
+	return err ? err : fp_upcall_port_stats_clear(dp, no);
 }
 
 /*

@@ -9,12 +9,15 @@
 #include "dp_config.h"
 #include "dp_load.h"
 #include "log.h"
+#include "dp_upcall_limit.h"
 
 int cmd_load(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "dp", required_argument, NULL, 'd' },
 		{ "miss", required_argument, NULL, 'm' },
+		{ "upcall-rate", required_argument, NULL, 'r' },
+		{ "upcall-burst", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -40,8 +43,23 @@ int cmd_load(int argc, char **argv)
 				return 1;
 			}
 			break;
+		case 'r':
+			if (fp_upcall_limit_parse("load", "rate", optarg,
+						  &opts.upcall_rate))
+				return 1;
+			opts.upcall_rate_set = true;
+			break;
+		case 'b':
+			if (fp_upcall_limit_parse("load", "burst", optarg,
+						  &opts.upcall_burst))
+				return 1;
+			opts.upcall_burst_set = true;
+			break;
 		case 'h':
-			printf("usage: flowpath load [--dp NAME] [--miss drop|pass]\n");
+			printf("usage: flowpath load [--dp NAME] [--miss drop|pass] [--upcall-rate N] [--upcall-burst N]\n"
+			       "  --upcall-rate N   upcalls per second per port (0: no limit; default %u)\n"
+			       "  --upcall-burst N  upcalls per port back to back (default %u)\n",
+			       FP_UPCALL_RATE_DEFAULT, FP_UPCALL_BURST_DEFAULT);
 			return 0;
 		default:
 			return 1;

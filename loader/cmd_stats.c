@@ -9,6 +9,33 @@
 #include "dp.h"
 #include "dp_counters.h"
 #include "log.h"
+#include "port.h"
+#include "dp_upcall_limit.h"
+
+/* Upcalls by port, for the ports that had any: which one is flooding. */
+static void stats_upcall_ports(struct fp_dp *dp)
+{
+	struct fp_upcall_port_stats st;
+	struct fp_port port;
+	bool header = false;
+	__u32 no;
+
+	for (no = 0; no < FP_MAX_PORTS; no++) {
+		if (fp_upcall_port_stats_sum(dp, no, &st) ||
+		    !(st.upcalls | st.rate_limited | st.lost))
+			continue;
+		if (!header)
+			printf("  per-port upcalls:    %12s %12s %12s\n",
+			       "upcalls", "rate_limited", "lost");
+		header = true;
+		if (fp_port_get(dp, no, &port) || !port.ifindex)
+			snprintf(port.name, sizeof(port.name), "-");
+		printf("    %-3u %-15s %12llu %12llu %12llu\n", no, port.name,
+		       (unsigned long long)st.upcalls,
+		       (unsigned long long)st.rate_limited,
+		       (unsigned long long)st.lost);
+	}
+}
 
 int cmd_stats(int argc, char **argv)
 {
@@ -47,7 +74,8 @@ int cmd_stats(int argc, char **argv)
 	} else {
 		printf("datapath %s:\n", name);
 		for (i = 0; i < FP_CNT_MAX; i++)
-			printf("  %-18s %llu\n", fp_counter_names[i], v[i]);
+			printf("  %-20s %llu\n", fp_counter_names[i], v[i]);
+		stats_upcall_ports(&dp);
 	}
 	fp_dp_close(&dp);
 	return err ? 1 : 0;

@@ -16,6 +16,7 @@
 
 #include "cmds.h"
 #include "dp.h"
+#include "dp_counters.h"
 #include "log.h"
 #include "odp.h"
 #include "upcall.h"
@@ -86,9 +87,12 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 
 static void on_lost(void *ctx, int cpu, __u64 n)
 {
-	(void)ctx;
+	struct fp_dp *dp = ctx;
+
 	printf("upcall: cpu %d lost %llu samples\n", cpu,
 	       (unsigned long long)n);
+	/* As the agent does: `flowpath stats` shows what readers lost. */
+	fp_counter_add(dp, FP_CNT_UPCALL_LOST_READER, n);
 }
 
 int cmd_upcall(int argc, char **argv)
@@ -108,6 +112,8 @@ int cmd_upcall(int argc, char **argv)
 	char *end;
 	int c, err = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "limit"))
+		return cmd_upcall_limit(argc - 1, argv + 1);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -131,14 +137,15 @@ int cmd_upcall(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			printf("usage: flowpath upcall watch [--count N] [--timeout SECONDS] [--dp NAME]\n");
+			printf("usage: flowpath upcall watch [--count N] [--timeout SECONDS] [--dp NAME]\n"
+			       "       flowpath upcall limit [--port DEV|N] [--rate N] [--burst N] [--dp NAME]\n");
 			return 0;
 		default:
 			return 1;
 		}
 	}
 	if (optind >= argc || strcmp(argv[optind], "watch")) {
-		fp_err("upcall: expected 'watch'");
+		fp_err("upcall: expected 'watch' or 'limit'");
 		return 1;
 	}
 	if (optind + 1 < argc) {
@@ -148,7 +155,7 @@ int cmd_upcall(int argc, char **argv)
 	if (fp_dp_open(&dp, name))
 		return 1;
 	pb = perf_buffer__new(dp.map_fd[FP_MAP_UPCALLS], 64, on_sample,
-			      on_lost, NULL, NULL);
+			      on_lost, &dp, NULL);
 	if (!pb) {
 		err = -errno;
 		fp_err("upcall: cannot open the perf buffer of %s: %s", name,

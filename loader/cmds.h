@@ -13,6 +13,7 @@ int cmd_flow(int argc, char **argv);
 int cmd_parse_pcap(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_upcall(int argc, char **argv);
+int cmd_upcall_limit(int argc, char **argv);
 int cmd_verifier_report(int argc, char **argv);
 
 #endif

@@ -13,7 +13,8 @@ struct fp_cmd {
 };
 
 static const struct fp_cmd cmds[] = {
-	{ "load", cmd_load, "load [--dp NAME] [--miss drop|pass]" },
+	{ "load", cmd_load,
+	  "load [--dp NAME] [--miss drop|pass] [--upcall-rate N] [--upcall-burst N]" },
 	{ "unload", cmd_unload, "unload [--dp NAME] [--force]" },
 	{ "port", cmd_port,
 	  "port add DEV [--port N] [--no-attach] [--dp NAME] | port del DEV|N [--dp NAME] | port show [--dp NAME]" },
@@ -21,7 +22,7 @@ static const struct fp_cmd cmds[] = {
 	  "flow add|set FLOW ACTIONS | flow del|get FLOW | flow dump | flow flush  [--dp NAME]" },
 	{ "stats", cmd_stats, "stats [--dp NAME]" },
 	{ "upcall", cmd_upcall,
-	  "upcall watch [--count N] [--timeout SECONDS] [--dp NAME]" },
+	  "upcall watch [--count N] [--timeout SECONDS] [--dp NAME] | upcall limit [--port DEV|N] [--rate N] [--burst N] [--dp NAME]" },
 	{ "parse-pcap", cmd_parse_pcap, "parse-pcap FILE" },
 	{ "verifier-report", cmd_verifier_report,
 	  "verifier-report [OBJDIR...]" },

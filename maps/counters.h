@@ -27,6 +27,10 @@ enum fp_counter {
 	FP_CNT_PARSE_INCOMPLETE, /* headers beyond the parser's reach: dropped */
 	FP_CNT_ACTION_FAILED, /* an action's helper failed: dropped */
 	FP_CNT_SET_MISMATCH, /* set(): headers unlike the flow key's: dropped */
+	FP_CNT_UPCALL_RATE_LIMITED, /* port's upcall bucket empty: not sent */
+	/* Samples the perf reader (the agent) was told it lost: ring
+	 * overflow as the reader sees it. Written by userspace only. */
+	FP_CNT_UPCALL_LOST_READER,
 	FP_CNT_MAX,
 };
 

@@ -22,6 +22,7 @@
 #include "tailcall.h"
 #include "capacity.h"
 #include "slow_actions.h"
+#include "upcall_limit.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -137,5 +138,23 @@ struct {
 	__type(value, struct fp_dp_config);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } dp_config SEC(".maps");
+
+/* maps/upcall_limit.h: each port's upcall token bucket and what it let
+ * through. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FP_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct fp_upcall_limit);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} upcall_limit SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, FP_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct fp_upcall_port_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} upcall_port_stats SEC(".maps");
 
 #endif

@@ -19,7 +19,8 @@ switch_topology "$H1:02:00:00:00:00:01" "$H2:02:00:00:00:00:02" \
 
 # Everything a failed command could leave behind: this test's pins (only
 # fptcli*: other datapaths may come and go meanwhile), the qdiscs and
-# filters of the switch ports, and the datapath's ports and flows.
+# filters of the switch ports, and the datapath's ports, flows and upcall
+# limits.
 state() {
 	find /sys/fs/bpf/flowpath -maxdepth 1 -name 'fptcli*' 2>/dev/null |
 		while read -r d; do find "$d" | sort; done
@@ -33,6 +34,7 @@ state() {
 	if [ -d "$PIN" ]; then
 		fp port show --dp "$FP_DP" 2>&1
 		fp flow dump --dp "$FP_DP" 2>&1
+		fp upcall limit --dp "$FP_DP" 2>&1
 	fi
 }
 
@@ -58,6 +60,14 @@ bad "unknown load option" "unrecognized option '--bogus'" \
 	fp load --dp "$FP_DP" --bogus
 bad "load --miss bogus" "--miss 'bogus'.*drop.*pass" \
 	fp load --dp "$FP_DP" --miss bogus
+for v in -1 1000000001 abc 2x ""; do
+	bad "load --upcall-rate '$v'" "upcall rate '$v': expected upcalls per second" \
+		fp load --dp "$FP_DP" --upcall-rate "$v"
+done
+for v in 0 -1 4294967296 abc ""; do
+	bad "load --upcall-burst '$v'" "upcall burst '$v': expected a number of upcalls" \
+		fp load --dp "$FP_DP" --upcall-burst "$v"
+done
 bad "load extra argument" "unexpected argument 'extra'" \
 	fp load --dp "$FP_DP" extra
 bad "load --dp with a slash" "datapath name 'fptcli/x'" \
@@ -115,6 +125,16 @@ bad "port add: two devices" "unexpected argument 's2'" \
 	fp port add s1 s2 --dp "$FP_DP"
 
 check "port add s1 --port 1" fp port add s1 --port 1 --dp "$FP_DP"
+bad "upcall limit: not a port" "'s2' is not a port of datapath $FP_DP" \
+	fp upcall limit --port s2 --rate 5 --dp "$FP_DP"
+bad "upcall limit --rate x" "upcall rate 'x': expected" \
+	fp upcall limit --port s1 --rate x --dp "$FP_DP"
+bad "upcall limit --burst 0" "upcall burst '0': expected" \
+	fp upcall limit --burst 0 --dp "$FP_DP"
+bad "upcall limit extra argument" "unexpected argument 'extra'" \
+	fp upcall limit extra --dp "$FP_DP"
+bad "upcall: unknown subcommand" "expected 'watch' or 'limit'" \
+	fp upcall frob --dp "$FP_DP"
 bad "port add: number taken" "port 1 is already s1" \
 	fp port add s2 --port 1 --dp "$FP_DP"
 bad "port add: already a port" "s1 is already port 1 of datapath $FP_DP" \
