@@ -25,6 +25,9 @@ struct fpb_count {
 #define FPB_IP_SRC 0xc0000201u /* 192.0.2.1 */
 #define FPB_IP_DST 0xc6336402u /* 198.51.100.2 */
 #define FPB_SPORT_BASE 1024
+/* Distinct source ports above the base: flows one run can offer (the
+ * flow setup benchmark sends each of many flows once). */
+#define FPB_MAX_FLOWS (65535 - FPB_SPORT_BASE)
 #define FPB_DPORT 9 /* discard */
 #define FPB_TTL 64
 

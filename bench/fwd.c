@@ -455,7 +455,8 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 			err = fpb_parse_int(v, "--size", FPB_MIN_SIZE,
 					    FPB_MAX_SIZE, &c->size);
 		else if (fpb_opt(argc, argv, &i, "--flows", &v))
-			err = fpb_parse_int(v, "--flows", 1, 4096, &c->flows);
+			err = fpb_parse_int(v, "--flows", 1, FPB_MAX_FLOWS,
+					    &c->flows);
 		else if (fpb_opt(argc, argv, &i, "--gen-pps", &v))
 			err = fpb_parse_double(v, "--gen-pps", 0, 1e9, &c->gen_pps);
 		else if (fpb_opt(argc, argv, &i, "--dut-thread", &v))

@@ -90,6 +90,55 @@ def check_run(r, kind):
     return bad
 
 
+SETUP_COLS = ["setup_limit", "setup_rate", "setup_flows", "upcalls", "rate_limited",
+              "lost", "lost_reader", "installed", "executed", "span_s", "setups_per_s",
+              "sink_pkts"]
+
+
+def setup_rows(lines):
+    """run.sh's flow setup steps, each with its setup rate (flows executed
+    over the span from the first to the last), and its notes."""
+    rows, notes = [], []
+    for l in lines:
+        if l.startswith("setup_limit="):
+            r = kv(l)
+            span = num(r, "span_s")
+            r["setups_per_s"] = "%.0f" % (num(r, "executed") / span) if span > 0 else "-"
+            rows.append(r)
+        elif "=" in l:
+            notes.append(l.split("=", 1)[1])
+    return rows, notes
+
+
+def setup_section(P, rows, notes):
+    P("### Flow setup through the agent")
+    P("")
+    if not rows:
+        P("Not measured: %s" % ("; ".join(notes) or "not selected (--systems)"))
+        P("")
+        return
+    P("N distinct flows, each sent once at the offered rate into port 1 of a "
+      "datapath with no flows, `flowpath agent` installing and executing them "
+      "(upcall → classify → install → execute through its TAP to the sink). "
+      "setups/s: flows executed over the time from the first to the last; "
+      "rate-limited: held back by the port's upcall bucket; lost: the perf "
+      "ring was full (as the datapath counted it / as the agent was told). "
+      "Other helpers were loading the 2 CPUs during these runs.")
+    P("")
+    P("| upcall limit | offered flows/s | flows sent | upcalls | rate-limited | lost (dp / agent) | installed | setups/s | delivered |")
+    P("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        P("| %s | %s | %s | %s | %s | %s / %s | %s | %s | %s |" % (
+            r.get("setup_limit"), r.get("setup_rate"), r.get("setup_flows"),
+            r.get("upcalls"), r.get("rate_limited"), r.get("lost"),
+            r.get("lost_reader"), r.get("installed"), r["setups_per_s"],
+            r.get("sink_pkts")))
+    for n in notes:
+        P("")
+        P("- %s" % n)
+    P("")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tmp", required=True)
@@ -281,6 +330,8 @@ def main():
         for sid, label, kind, why in pending:
             P("- %s: %s" % (label, why))
     P("")
+    setups, setup_notes = setup_rows(read_lines(T("setup")))
+    setup_section(P, setups, setup_notes)
     P("### Cross-checks")
     P("")
     P("Each run's counters must add up: what the generator offered, what the DUT's "
@@ -456,6 +507,19 @@ def main():
             "  WARNING: %s" % "; ".join(s["flags"]) if s["flags"] else ""))
     for sid, label, kind, why in pending:
         print("%-7s %-36s not measured: %s" % (sid, label, why))
+    with open(os.path.join(a.out, "setup.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(SETUP_COLS)
+        for r in setups:
+            w.writerow([r.get(c, "") for c in SETUP_COLS])
+    for r in setups:
+        print("setup   limit %-7s %6s new flows/s: %s setups/s, %s of %s installed, "
+              "%s rate-limited, %s lost" % (
+                  r.get("setup_limit"), r.get("setup_rate"), r["setups_per_s"],
+                  r.get("installed"), r.get("setup_flows"), r.get("rate_limited"),
+                  r.get("lost")))
+    for n in setup_notes:
+        print("setup   not measured: %s" % n)
 
 
 def quiet_note(s):

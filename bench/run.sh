@@ -13,7 +13,8 @@
 #   make bench   runs it on build/ with the defaults, into bench/results
 #   --smoke      one short run per system, no profiling: a check that the
 #                harness works (selftests/test_bench_smoke.sh), no figures
-#   --systems    only these systems of the table below (and the baseline)
+#   --systems    only these systems of the table below (and the baseline);
+#                'setup' is the flow setup benchmark (see Flow setup below)
 #
 # Topology, in network namespaces only, one DUT namespace per system (all
 # alike, so that runs of different systems can be interleaved cheaply):
@@ -93,8 +94,10 @@ SYSTEMS=(
 	"fpgre|flowpath TC: GRE encap, output|pending|GRE tunnel ports and encap have not landed"
 	"afxdp|flowpath AF_XDP|pending|the AF_XDP datapath has not landed"
 	"ovsxdp|OVS afxdp (dpif-netdev)|pending|not wired up yet: needs the AF_XDP datapath's peer setup"
-	"setup|flowpath flow setup rate|pending|needs the slow path's upcall handler, which has not landed"
 )
+# Not a forwarding system: the flow setup benchmark (below) measures how fast
+# the agent turns misses into flows. It runs unless --systems leaves it out.
+SETUP_ID=setup
 GEN=fpt-bench-gen SINK=fpt-bench-sink
 DUT_PREFIX=fpt-bench-dut-
 DP_PREFIX=fpt-bench-
@@ -217,6 +220,13 @@ setup_system() {
 		tc -n "$dut" qdisc add dev "in-$id" clsact &&
 			tc -n "$dut" filter add dev "in-$id" ingress protocol all \
 				u32 match u32 0 0 action mirred egress redirect dev "out-$id"
+		;;
+	agent)
+		# The flow setup benchmark's datapath: no flows, the agent
+		# installs them; rate limits set per step.
+		fp "$id" load >/dev/null &&
+			fp "$id" port add "in-$id" --port 1 >/dev/null &&
+			fp "$id" port add "out-$id" --port 2 >/dev/null
 		;;
 	flowpath)
 		fp "$id" load >/dev/null &&
@@ -412,6 +422,119 @@ print("runs=%d ns_per_run=%.1f" % (runs, ns / runs if runs else 0))
 			echo "prof=bpftool_profile system=fpout $msg" >>"$tmp/prof"
 		fi
 	fi
+fi
+
+# --- Flow setup through the agent ---------------------------------------------------
+# The generator sends N distinct flows (UDP source ports), each once, at a
+# given rate into port 1 of a datapath with no flows and `flowpath agent`
+# running a rule set that sends them to port 2: every packet misses,
+# upcalls, and the agent classifies it, installs its flow and executes it
+# through its TAP to the sink. Per step: what went up (upcalls), what the
+# port's bucket held back (rate_limited), what the perf ring dropped (lost,
+# and lost_reader as the agent saw it), how many flows were installed and
+# over how long (the span between the first and the last flow's executed
+# packet, from the flows' used times): installed / span is the setup rate.
+# Each offered rate is run with no upcall limit (the agent's capacity) and
+# with the default limit (what one port gets). The agent is restarted on
+# an empty table for each step.
+: >"$tmp/setup"
+setup_wanted=1
+[ -n "$only" ] && [[ $only != *",$SETUP_ID,"* ]] && setup_wanted=0
+if [ "$setup_wanted" -eq 1 ] && ! "$FLOWPATH" agent --help >/dev/null 2>&1; then
+	echo "setup_skipped=the agent (flowpath agent) has not landed" >>"$tmp/setup"
+	setup_wanted=0
+fi
+if [ "$setup_wanted" -eq 1 ] && ! setup_system "$SETUP_ID" agent "" >"$tmp/setup.log" 2>&1; then
+	echo "setup_skipped=setup failed: $(tr '\n' ' ' <"$tmp/setup.log")" >>"$tmp/setup"
+	setup_wanted=0
+fi
+agent_pid=
+setup_agent_stop() {
+	[ -n "$agent_pid" ] || return 0
+	kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null
+	agent_pid=
+}
+setup_agent_start() {
+	local i
+	# nsenter itself, not nsx: $! must be the agent (nsenter execs it),
+	# not a subshell that would not pass SIGTERM on.
+	nsenter --net="/run/netns/$DUT_PREFIX$SETUP_ID" "$FLOWPATH" agent \
+		--dp "$DP_PREFIX$SETUP_ID" --rules "$tmp/setup.rules" \
+		--idle-timeout 600 >>"$tmp/agent.log" 2>&1 &
+	agent_pid=$!
+	bg_pids+=("$agent_pid")
+	for ((i = 0; i < 100; i++)); do
+		fp "$SETUP_ID" agent status >/dev/null 2>&1 && return 0
+		kill -0 "$agent_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	return 1
+}
+# setup_step LIMIT RATE SECONDS: one line of key=value pairs.
+setup_step() {
+	local limit=$1 rate=$2 secs=$3 n before after line prev cur i dump
+	n=$(awk -v r="$rate" -v s="$secs" 'BEGIN { printf "%d", r * s }')
+	setup_agent_stop
+	fp "$SETUP_ID" flow flush >/dev/null || return 1
+	if [ "$limit" = default ]; then
+		fp "$SETUP_ID" upcall limit --rate "$SETUP_RATE_DEFAULT" --burst "$SETUP_BURST_DEFAULT" || return 1
+	else
+		fp "$SETUP_ID" upcall limit --rate 0 || return 1
+	fi
+	setup_agent_start || return 1
+	before=$(fp_counters "$SETUP_ID")
+	line=$("$FPBENCH" run --gen-netns "$GEN" --gen-dev "g-$SETUP_ID" --gen-hold gen-hold \
+		--dut-netns "$DUT_PREFIX$SETUP_ID" --dut-in "in-$SETUP_ID" --dut-out "out-$SETUP_ID" \
+		--sink-netns "$SINK" --sink-dev "k-$SETUP_ID" --warmup 0 --duration "$secs" \
+		--size "$size" --flows "$n" --gen-cpu "$GEN_CPU" --gen-pps "$rate" \
+		--label "$SETUP_ID") || return 1
+	# The agent catches up: wait until the flow count stops moving.
+	prev=-1
+	for ((i = 0; i < 100; i++)); do
+		cur=$(fp "$SETUP_ID" flow dump | grep -c '^')
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.3
+	done
+	after=$(fp_counters "$SETUP_ID")
+	dump=$(fp "$SETUP_ID" flow dump)
+	echo "setup_limit=$limit setup_rate=$rate setup_flows=$n $(awk -v b="$before" -v a="$after" 'BEGIN {
+		n = split(b, x, " "); split(a, y, " ")
+		for (i = 1; i <= n; i++) {
+			split(x[i], p, "="); split(y[i], q, "=")
+			d[p[1]] = q[2] - p[2]
+		}
+		printf "upcalls=%d rate_limited=%d lost=%d lost_reader=%d", d["upcalls"],
+			d["upcalls_rate_limited"], d["upcalls_lost"], d["upcalls_lost_reader"] }') $(awk '
+		{ if (match($0, /used:[0-9.]+s/)) { u = substr($0, RSTART + 5, RLENGTH - 6) + 0
+			if (!k || u < lo) lo = u; if (!k || u > hi) hi = u; k++ } }
+		END { printf "installed=%d executed=%d span_s=%.3f", NR, k, hi - lo }' <<<"$dump") $line"
+}
+SETUP_RATE_DEFAULT=$(awk '/define FP_UPCALL_RATE_DEFAULT/ { print $3 }' "$top/maps/upcall_limit.h")
+SETUP_BURST_DEFAULT=$(awk '/define FP_UPCALL_BURST_DEFAULT/ { print $3 }' "$top/maps/upcall_limit.h")
+if [ "$setup_wanted" -eq 1 ]; then
+	cat >"$tmp/setup.rules" <<-RULES
+	# A few rules that do not match, so classification is not trivial.
+	priority=300,in_port=1,udp,tp_dst=53,actions=drop
+	priority=200,in_port=1,tcp,actions=drop
+	priority=150,in_port=2,actions=drop
+	priority=100,in_port=1,udp,actions=output:2
+	RULES
+	if [ "$smoke" -eq 1 ]; then
+		setup_plan="none:2000:0.25"
+	else
+		setup_plan="none:1000:2 none:5000:2 none:20000:1 none:50000:1 default:1000:2 default:5000:2 default:20000:1"
+	fi
+	for step in $setup_plan; do
+		IFS=: read -r limit rate secs <<<"$step"
+		say "flow setup: $rate new flows/s for ${secs}s, upcall limit: $limit"
+		if line=$(setup_step "$limit" "$rate" "$secs"); then
+			echo "$line" >>"$tmp/setup"
+		else
+			echo "setup_failed=limit $limit rate $rate: $(tail -n 3 "$tmp/agent.log" 2>/dev/null | tr '\n' ' ')" >>"$tmp/setup"
+		fi
+	done
+	setup_agent_stop
 fi
 
 # --- Microbenchmarks and the verifier's figures --------------------------------------

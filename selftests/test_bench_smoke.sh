@@ -77,6 +77,30 @@ for id in $ids; do
 	grep -q "^$id " "$out/stdout" || fail "$id: no summary line on stdout"
 	status=
 done
+# The flow setup benchmark: its step installed and executed flows through
+# the agent, or the report says why it did not run (not a setup failure).
+setup=$(/usr/bin/python3 - "$out" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1] + "/setup.csv")):
+    print("%s %s %s" % (r["setup_flows"], r["installed"], r["executed"]))
+PY
+)
+if [ -n "$setup" ]; then
+	read -r sent installed executed <<<"$setup"
+	if [ "${installed:-0}" -gt 0 ] && [ "${executed:-0}" -gt 0 ]; then
+		pass "setup: $installed of $sent flows installed, $executed executed"
+	else
+		fail "setup: nothing installed or executed: $setup"
+	fi
+elif why=$(grep -m1 '^setup   not measured: ' "$out/stdout"); then
+	if [[ $why == *"setup failed"* || $why == *"limit "*" rate "* ]]; then
+		fail "setup: $why"
+	else
+		pass "setup: ${why#setup   }"
+	fi
+else
+	fail "setup: no row and no reason in the report"
+fi
 grep -q '^| TC bpf_redirect (one helper) | \*\*1.00×\*\*' "$out/latest.md" ||
 	fail "latest.md: no baseline row"
 
