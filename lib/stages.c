@@ -19,6 +19,7 @@
 #include "set_field.skel.h"
 #include "set_tunnel.skel.h"
 #include "upcall.skel.h"
+#include "xdp_redirect.skel.h"
 
 /* Order matters for an upgrade: the loader swaps prog-array slots from the
  * last entry to the first, so leaves change before what jumps to them, and
@@ -41,6 +42,10 @@ const struct fp_stage fp_stages[] = {
 	  set_tunnel_bpf__elf_bytes },
 };
 const size_t fp_n_stages = sizeof(fp_stages) / sizeof(fp_stages[0]);
+
+const struct fp_stage fp_xdp_redirect_stage = {
+	"xdp_redirect", "fp_xdp_redirect", -1, xdp_redirect_bpf__elf_bytes
+};
 
 const struct fp_stage *fp_stage_find(const char *name)
 {

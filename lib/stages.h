@@ -20,6 +20,11 @@ struct fp_stage {
 extern const struct fp_stage fp_stages[];
 extern const size_t fp_n_stages;
 
+/* The AF_XDP datapath's XDP program (progs/xdp_redirect.bpf.c): built and
+ * verified like a stage, but loaded by flowpath afxdp, once per device,
+ * never by a TC datapath (so it is not in fp_stages). */
+extern const struct fp_stage fp_xdp_redirect_stage;
+
 /* The stage called @name, or NULL. */
 const struct fp_stage *fp_stage_find(const char *name);
 

@@ -3,7 +3,8 @@
  * flowpath verifier-report [OBJDIR...]: loads every stage as a private
  * instance and prints what the verifier and the JIT made of it. With no
  * directory, the stages built into this binary; otherwise the
- * <stage>.bpf.o files of each directory (one per compiler, say).
+ * <stage>.bpf.o files of each directory (one per compiler, say). The AF_XDP
+ * datapath's XDP program is reported with them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ static int report_one(const char *build, const struct fp_stage *st,
 	if (err) {
 		fp_err("%s: stage %s does not load: %s (run with -v for the verifier log)",
 		       build, st->name, strerror(-err));
-		printf("%-16s %-10s %-16s %s\n", build, st->name, st->prog,
+		printf("%-16s %-12s %-16s %s\n", build, st->name, st->prog,
 		       "LOAD FAILED");
 		goto out;
 	}
@@ -62,7 +63,7 @@ static int report_one(const char *build, const struct fp_stage *st,
 		err = -ENOENT;
 		goto out;
 	}
-	printf("%-16s %-10s %-16s %14u %8u %8u %9.1f\n", build, st->name,
+	printf("%-16s %-12s %-16s %14u %8u %8u %9.1f\n", build, st->name,
 	       st->prog, info.verified_insns, info.xlated_prog_len / 8,
 	       info.jited_prog_len, t1 - t0);
 out:
@@ -75,7 +76,7 @@ int cmd_verifier_report(int argc, char **argv)
 	int i, failed = 0;
 	size_t s;
 
-	printf("%-16s %-10s %-16s %14s %8s %8s %9s\n", "build", "stage",
+	printf("%-16s %-12s %-16s %14s %8s %8s %9s\n", "build", "stage",
 	       "program", "verified_insns", "insns", "jited_B", "load_ms");
 	for (i = 1; i < argc || i == 1; i++) {
 		const char *dir = i < argc ? argv[i] : NULL;
@@ -85,6 +86,8 @@ int cmd_verifier_report(int argc, char **argv)
 		for (s = 0; s < fp_n_stages; s++)
 			if (report_one(build, &fp_stages[s], dir))
 				failed++;
+		if (report_one(build, &fp_xdp_redirect_stage, dir))
+			failed++;
 		if (argc <= 1)
 			break;
 	}
