@@ -32,8 +32,8 @@ INCLUDES := -I. -Imaps -Iparser -Ilib
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	-DBPF_NO_PRESERVE_ACCESS_INDEX $(INCLUDES)
 CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -MMD -MP \
-	$(INCLUDES) -I$(BPF_OUT)
-LDLIBS := -lbpf -lelf -lz -lpcap -lpthread
+	$(INCLUDES) -Iafxdp -I$(BPF_OUT)
+LDLIBS := -lxdp -lbpf -lelf -lz -lpcap -lpthread
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -47,6 +47,8 @@ BPF_HDRS := $(wildcard maps/*.h parser/*.h progs/*.h) vmlinux.h
 
 LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard lib/*.c))
 CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard loader/*.c))
+# The AF_XDP datapath (flowpath afxdp): only the CLI links it.
+AFXDP_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard afxdp/*.c))
 TEST_BINS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/test_*.c))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out selftests/test_%.c,$(wildcard selftests/*.c)))
 
@@ -73,7 +75,7 @@ $(BUILD)/obj/%.o: %.c $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/flowpath: $(CLI_OBJS) $(LIB_OBJS)
+$(BUILD)/flowpath: $(CLI_OBJS) $(LIB_OBJS) $(AFXDP_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -174,7 +176,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 format:
-	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h selftests/*.c selftests/*.h)
+	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h afxdp/*.c afxdp/*.h selftests/*.c selftests/*.h)
 
 clean:
 	rm -rf build

@@ -15,5 +15,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_upcall(int argc, char **argv);
 int cmd_upcall_limit(int argc, char **argv);
 int cmd_verifier_report(int argc, char **argv);
+int cmd_afxdp(int argc, char **argv);
 
 #endif

@@ -26,6 +26,8 @@ static const struct fp_cmd cmds[] = {
 	{ "parse-pcap", cmd_parse_pcap, "parse-pcap FILE" },
 	{ "verifier-report", cmd_verifier_report,
 	  "verifier-report [OBJDIR...]" },
+	{ "afxdp", cmd_afxdp,
+	  "afxdp --dev DEV [--dev DEV...] [--queues N] [--mode native|skb] [--zero-copy] [--batch N] [--frames N] [--rxdrop|--l2fwd] [--flows FILE] [--rules FILE] [--cpu LIST] [--duration S]" },
 };
 
 static void usage(FILE *f)

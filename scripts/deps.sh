@@ -7,6 +7,7 @@ packages=(
 	make gcc pkg-config          # userspace build
 	clang-14 clang-19 llvm       # BPF: both compilers are tested
 	libbpf-dev bpftool           # libbpf 1.1, skeletons
+	libxdp-dev                   # the AF_XDP datapath: libxdp's xsk API
 	libelf-dev zlib1g-dev        # libbpf's link dependencies
 	libpcap-dev tcpdump tshark   # pcaps in tests
 	python3-scapy                # pcap generators (run with /usr/bin/python3)

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# flowpath afxdp, the AF_XDP datapath, on real frames between namespaces,
+# in native XDP mode and in skb (generic) mode:
+#
+#        fpt-afxdp-h                 fpt-afxdp-sw
+#   h1 02:..:01 ------------- s1 (port 1)
+#   h2 02:..:02 ------------- s2 (port 2)    flowpath afxdp --dev s1 --dev s2
+#
+# - full datapath: frames sent from h1 leave s2 by the installed flow, byte
+#   for byte (tcpdump at h2); a frame no flow matches is dropped, counted;
+# - --l2fwd: frames come back to h1 with their MAC addresses swapped;
+# - --rxdrop: frames are received and dropped;
+# - after each run every umem frame is accounted for (free or in the fill
+#   ring: no leak), no XDP program is left on the devices;
+# - a program left by a crashed run (kill -9) is replaced with a message;
+# - bad setups (no such device, queue beyond the device's, umem too small,
+#   someone else's XDP program) fail with a message and leave the device
+#   untouched.
+#
+# Native XDP on veth: the device with the program receives by NAPI once a
+# program is attached, whatever its peer has; AF_XDP transmits in copy
+# mode (an skb through the veth), so the peers here need nothing.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_net.sh"
+
+SW=fpt-afxdp-sw
+H=fpt-afxdp-h
+tmp=$(mktemp -d)
+at_exit "rm -rf $tmp"
+
+MAC1=02:00:00:00:00:01 MAC2=02:00:00:00:00:02
+IP1=192.0.2.1 IP2=198.51.100.2
+N=40
+
+if ! quiet_netns "$SW" || ! quiet_netns "$H" ||
+	! veth_pair "$SW" s1 "$H" h1 $MAC1 || ! veth_pair "$SW" s2 "$H" h2 $MAC2; then
+	fail "cannot build the namespaces"
+	finish
+	exit
+fi
+
+# send DEV PCAP: every frame of PCAP out of host device DEV.
+send() {
+	local n
+	n=$(nsx "$H" "$FP_PY" "$FP_TOP/selftests/traffic.py" send "$1" "$2" 2>&1)
+	[ "$n" == "$(traffic count "$2")" ] || fail "sending $2 on $1: $n"
+}
+
+# afxdp_start OUT ARGS...: flowpath afxdp ARGS in the switch namespace,
+# output into OUT; returns once it runs (its banner printed) or failed.
+afxdp_pid=
+afxdp_start() {
+	local out=$1 i
+	shift
+	nsenter --net="/run/netns/$SW" "$FLOWPATH" afxdp "$@" >"$out" 2>&1 &
+	afxdp_pid=$!
+	at_exit "kill -9 $afxdp_pid"
+	for ((i = 0; i < 100; i++)); do
+		grep -qs '^afxdp: .* mode' "$out" && return 0
+		kill -0 "$afxdp_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "flowpath afxdp $* did not start: $(cat "$out")"
+	return 1
+}
+# afxdp_stop [SIGNAL]: stop it (SIGINT by default); its exit status.
+afxdp_stop() {
+	local rc
+	kill -"${1:-INT}" "$afxdp_pid" 2>/dev/null
+	wait "$afxdp_pid" 2>/dev/null
+	rc=$?
+	afxdp_pid=
+	return $rc
+}
+# field OUT DEV NAME: NAME=value of DEV's exit line (0 if absent).
+field() {
+	awk -v d="afxdp $2/q0 exit:" -v n="$3" '
+		index($0, d) == 1 { for (i = 1; i <= NF; i++) { split($i, kv, "=");
+			if (kv[1] == n) v = kv[2] } }
+		END { print v + 0 }' "$1"
+}
+# pools_ok LABEL OUT: every umem's frames all accounted for.
+pools_ok() {
+	local bad
+	bad=$(awk '/^afxdp .* pool: / {
+		for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+		if (f["leaked"] != 0 || f["tx_in_flight"] != 0 ||
+		    f["free"] + f["fill_ring"] != f["size"] ||
+		    f["fill_ring"] != f["kernel_fill_ring"]) print
+		n++ } END { if (n == 0) print "no pool line" }' "$2")
+	if [ -z "$bad" ]; then pass "$1"; else fail "$1: $bad"; fi
+}
+# no_xdp LABEL: neither device keeps an XDP program.
+no_xdp() {
+	local l
+	l=$(ip -n "$SW" -d link show | grep -E 'prog/xdp|xdpgeneric|xdp id')
+	if [ -z "$l" ]; then pass "$1: no XDP program left"; else fail "$1: left: $l"; fi
+}
+
+traffic udp "$tmp/12.pcap" --count $N --vary --src-mac $MAC1 --dst-mac $MAC2 \
+	--src-ip $IP1 --dst-ip $IP2 --sport 1234 --dport 53
+traffic udp "$tmp/miss.pcap" --count 3 --src-mac $MAC1 --dst-mac $MAC2 \
+	--src-ip $IP1 --dst-ip $IP2 --sport 1234 --dport 54
+# What --l2fwd sends back: the same frames, MAC addresses swapped.
+traffic udp "$tmp/12.swapped.pcap" --count $N --vary --src-mac $MAC2 --dst-mac $MAC1 \
+	--src-ip $IP1 --dst-ip $IP2 --sport 1234 --dport 53
+cat >"$tmp/flows" <<EOF2
+# h1 -> h2, and the reply
+in_port(1),eth(src=$MAC1,dst=$MAC2),eth_type(0x0800),ipv4(src=$IP1,dst=$IP2,proto=17,tos=0,ttl=64,frag=no),udp(src=1234,dst=53) 2
+in_port(2),eth(src=$MAC2,dst=$MAC1),eth_type(0x0800),ipv4(src=$IP2,dst=$IP1,proto=17,tos=0,ttl=64,frag=no),udp(src=53,dst=1234) 1
+EOF2
+
+for mode in native skb; do
+	# --- full datapath -------------------------------------------------
+	out=$tmp/full.$mode.out
+	if afxdp_start "$out" --dev s1 --dev s2 --mode $mode --flows "$tmp/flows"; then
+		capture_start "$H" h2 "$tmp/got2.$mode.pcap"
+		send h1 "$tmp/12.pcap"
+		send h1 "$tmp/miss.pcap"
+		capture_stop "$tmp/got2.$mode.pcap" $N
+		afxdp_stop
+		check_eq "$mode: flowpath afxdp exits 0 on SIGINT" "$?" 0
+		capture_check "$mode: h1 -> h2 frames leave s2 byte for byte" \
+			"$tmp/12.pcap" "$tmp/got2.$mode.pcap"
+		check_eq "$mode: s1 rx" "$(field "$out" s1 rx)" $((N + 3))
+		check_eq "$mode: s1 flow hits" "$(field "$out" s1 hit)" $N
+		check_eq "$mode: s1 misses dropped" "$(field "$out" s1 miss_dropped)" 3
+		check_eq "$mode: s1 drop" "$(field "$out" s1 drop)" 3
+		check_eq "$mode: s2 tx" "$(field "$out" s2 tx)" $N
+		pools_ok "$mode: full datapath: umem frames all back (free + fill ring)" "$out"
+		no_xdp "$mode: full datapath"
+	fi
+
+	# --- l2fwd ---------------------------------------------------------
+	out=$tmp/l2fwd.$mode.out
+	if afxdp_start "$out" --dev s1 --mode $mode --l2fwd; then
+		capture_start "$H" h1 "$tmp/got1.$mode.pcap"
+		send h1 "$tmp/12.pcap"
+		capture_stop "$tmp/got1.$mode.pcap" $N
+		afxdp_stop TERM
+		check_eq "$mode: --l2fwd exits 0 on SIGTERM" "$?" 0
+		capture_check "$mode: --l2fwd returns the frames with MACs swapped" \
+			"$tmp/12.swapped.pcap" "$tmp/got1.$mode.pcap"
+		check_eq "$mode: --l2fwd tx" "$(field "$out" s1 tx)" $N
+		pools_ok "$mode: l2fwd: umem frames all back" "$out"
+		no_xdp "$mode: l2fwd"
+	fi
+
+	# --- rxdrop --------------------------------------------------------
+	out=$tmp/rxdrop.$mode.out
+	if afxdp_start "$out" --dev s1 --dev s2 --mode $mode --rxdrop --batch 8; then
+		send h1 "$tmp/12.pcap"
+		sleep 0.5
+		afxdp_stop
+		check_eq "$mode: --rxdrop rx" "$(field "$out" s1 rx)" $N
+		check_eq "$mode: --rxdrop tx" "$(field "$out" s1 tx)$(field "$out" s2 tx)" 00
+		pools_ok "$mode: rxdrop: umem frames all back" "$out"
+	fi
+done
+
+# --- a crashed run's program is replaced ----------------------------------
+out=$tmp/crash.out
+if afxdp_start "$out" --dev s1 --l2fwd; then
+	afxdp_stop KILL
+	if ip -n "$SW" -d link show s1 | grep -q 'prog/xdp id'; then
+		pass "kill -9 leaves the XDP program attached (a crash)"
+	else
+		fail "no program left after kill -9: $(ip -n "$SW" -d link show s1)"
+	fi
+	out=$tmp/restart.out
+	if afxdp_start "$out" --dev s1 --dev s2 --flows "$tmp/flows"; then
+		capture_start "$H" h2 "$tmp/got2.restart.pcap"
+		send h1 "$tmp/12.pcap"
+		capture_stop "$tmp/got2.restart.pcap" $N
+		afxdp_stop
+		if grep -q "s1: replacing stale XDP program 'fp_xdp_redirect' (id [0-9]*, native mode)" "$out"; then
+			pass "the next start says it replaces the stale program"
+		else
+			fail "no message about the stale program: $(cat "$out")"
+		fi
+		capture_check "after the replacement, frames flow" "$tmp/12.pcap" \
+			"$tmp/got2.restart.pcap"
+		no_xdp "after the replacement"
+	fi
+fi
+
+# --- bad setups: a message, and the device left as it was ----------------
+link_state() { ip -n "$SW" -d link show s1 | grep -v 'link/ether'; }
+before=$(link_state)
+check_fails "no such device" "no such device 'nosuch'" \
+	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --dev nosuch
+check_fails "queue beyond the device's" "s1: --queues 2: queue index 1 is beyond the device's 1 rx queue" \
+	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --queues 2
+check_fails "umem too small" "--frames 16: umem too small" \
+	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --frames 16
+check_fails "flows file with a bad flow" "$tmp/bad.flows:2: flow: .*eth_typo" \
+	bash -c "printf '# ok\nin_port(1),eth_typo(0x800) 2\n' >$tmp/bad.flows &&
+		nsenter --net=/run/netns/$SW $FLOWPATH afxdp --dev s1 --flows $tmp/bad.flows"
+check_eq "bad setups leave s1 as it was" "$(link_state)" "$before"
+
+other=$FP_BUILD/selftests/progs/xdp_other.bpf.o
+if ip -n "$SW" link set dev s1 xdpgeneric obj "$other" sec xdp; then
+	id=$(ip -n "$SW" -d link show s1 | grep -oE 'prog/xdp id [0-9]+' | awk '{ print $3 }')
+	check_fails "someone else's XDP program is refused" \
+		"s1 already has XDP program 'xdp_other_prog' \(id $id\); not replacing it" \
+		nsx "$SW" "$FLOWPATH" afxdp --dev s2 --dev s1 --mode skb
+	after=$(ip -n "$SW" -d link show s1)
+	if grep -q "prog/xdp id $id" <<<"$after"; then
+		pass "someone else's program stays attached"
+	else
+		fail "the other program is gone: $after"
+	fi
+	ip -n "$SW" link set dev s1 xdpgeneric off
+	if ip -n "$SW" -d link show s2 | grep -q 'prog/xdp'; then
+		fail "the refused run left a program on s2"
+	else
+		pass "the refused run touched neither device"
+	fi
+else
+	fail "cannot attach $other to s1"
+fi
+
+finish
