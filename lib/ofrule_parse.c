@@ -452,7 +452,7 @@ static int parse_action(struct fp_odp_in *in, struct fp_rule *r,
 	const char *colon = memchr(tok, ':', len), *arg = NULL;
 	size_t nlen = colon ? (size_t)(colon - tok) : len, alen = 0;
 	char q[FP_ODP_QUOTE_LEN];
-	struct fp_ofaction *a;
+	struct fp_ofaction *a = NULL;
 	__u64 v;
 	int err;
 

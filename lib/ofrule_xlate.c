@@ -101,7 +101,7 @@ static int commit_eth(struct xlate *x)
 {
 	struct fp_action_set_field sf = { .group = FP_SET_ETH };
 	bool any = false;
-	struct fp_action *a;
+	struct fp_action *a = NULL;
 	int err;
 
 	any |= diff(x, KOFF(eth_src), 6, sf.u.eth.val.src, sf.u.eth.mask.src);
@@ -133,7 +133,7 @@ static bool same_tag(const struct fp_vlan_tag *a, const struct fp_vlan_tag *b)
 static int commit_vlan(struct xlate *x)
 {
 	unsigned int nb = n_tags(&x->base), nc = n_tags(&x->cur), pops, keep, i;
-	struct fp_action *a;
+	struct fp_action *a = NULL;
 	int err;
 
 	for (pops = 0; pops <= nb; pops++) {
@@ -168,7 +168,7 @@ static int commit_l3(struct xlate *x)
 {
 	struct fp_action_set_field sf = { 0 };
 	bool any = false;
-	struct fp_action *a;
+	struct fp_action *a = NULL;
 	int err;
 
 	if (is_ipv4(&x->cur)) {
@@ -204,7 +204,7 @@ static int commit_l4(struct xlate *x)
 {
 	struct fp_action_set_field sf = { 0 };
 	bool any = false;
-	struct fp_action *a;
+	struct fp_action *a = NULL;
 	int err;
 
 	if (!has_l4(&x->cur))
@@ -238,7 +238,7 @@ static int commit(struct xlate *x)
 
 static int output(struct xlate *x, __u32 port, __u32 flags)
 {
-	struct fp_action *a;
+	struct fp_action *a = NULL;
 	int err;
 
 	/* OpenFlow: never back out of the input port unless asked. */
