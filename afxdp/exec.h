@@ -27,6 +27,15 @@ bool fp_afxdp_tx_copy(struct fp_xsk *x, const void *data, __u32 len);
 bool fp_afxdp_exec(struct fp_afxdp_thread *t, struct fp_xsk *x,
 		   struct fp_pkt_meta *m, struct fp_uflow *f);
 
+/* Set up @t's executor (lib/pkt_exec.h). */
+void fp_afxdp_exec_init(struct fp_afxdp_thread *t);
+
+/* The flow of @key: the thread's table, else the rules (a miss), counted
+ * hit, missed and miss_dropped as the BPF lookup stage counts them. NULL:
+ * dropped. */
+struct fp_uflow *fp_afxdp_lookup(struct fp_afxdp_thread *t, struct fp_xsk *x,
+				 const struct fp_flow_key *key);
+
 /* A flow-table miss: the flow the rules give @key, installed in the
  * thread's table, or NULL (no rules, no room: the packet is dropped). */
 struct fp_uflow *fp_afxdp_miss(struct fp_afxdp_thread *t, struct fp_xsk *x,

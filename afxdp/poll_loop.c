@@ -6,6 +6,7 @@
 
 #include "exec.h"
 #include "flow_extract.h"
+#include "pkt_exec.h"
 #include "log.h"
 #include "poll_loop.h"
 
@@ -167,33 +168,43 @@ static void drop(struct fp_xsk *x, __u64 frame)
 	x->st.drop++;
 }
 
+struct fp_uflow *fp_afxdp_lookup(struct fp_afxdp_thread *t, struct fp_xsk *x,
+				 const struct fp_flow_key *key)
+{
+	struct fp_uflow *f = fp_uflow_lookup(&t->flows, key);
+
+	if (f) {
+		x->st.cnt[FP_CNT_HIT]++;
+		return f;
+	}
+	x->st.cnt[FP_CNT_MISS]++;
+	f = fp_afxdp_miss(t, x, key);
+	if (!f)
+		x->st.cnt[FP_CNT_MISS_DROP]++;
+	return f;
+}
+
 static void full_datapath(struct fp_afxdp_thread *t, struct fp_xsk *x,
 			  struct fp_pkt_meta *m)
 {
-	unsigned char *data = (unsigned char *)x->area + m->addr + m->off;
+	struct fp_pkt pkt = {
+		.data = (unsigned char *)x->area + m->addr + m->off,
+		.len = m->len,
+		.headroom = m->off,
+	};
 	struct fp_uflow *f;
-	int ret;
 
-	memset(&m->key, 0, sizeof(m->key));
-	m->key.in_port = x->port;
-	ret = fp_flow_extract(&m->key, data, data + m->len, 0, 0);
-	if (ret != FP_PARSE_OK) {
+	/* parser/flow_extract.h, the BPF parser's own source. */
+	if (fp_pkt_parse(&pkt, x->port, &m->key) != FP_PARSE_OK) {
 		/* Never forwarded under a key that is not the packet's. */
 		x->st.cnt[FP_CNT_PARSE_INCOMPLETE]++;
 		drop(x, m->addr);
 		return;
 	}
-	f = fp_uflow_lookup(&t->flows, &m->key);
-	if (f) {
-		x->st.cnt[FP_CNT_HIT]++;
-	} else {
-		x->st.cnt[FP_CNT_MISS]++;
-		f = fp_afxdp_miss(t, x, &m->key);
-		if (!f) {
-			x->st.cnt[FP_CNT_MISS_DROP]++;
-			drop(x, m->addr);
-			return;
-		}
+	f = fp_afxdp_lookup(t, x, &m->key);
+	if (!f) {
+		drop(x, m->addr);
+		return;
 	}
 	f->packets++;
 	f->bytes += m->len;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "afxdp.h"
+#include "pkt_exec.h"
 #include "uflow.h"
 #include "xsk_sock.h"
 
@@ -32,6 +33,9 @@ struct fp_afxdp_thread {
 	unsigned int n_xsks;
 	struct fp_uflow_table flows;
 	struct fp_rule_table *rules; /* NULL: a miss is a drop */
+	struct fp_slow_actions *xlated; /* a translated rule's actions */
+	struct fp_pkt_exec exec;
+	bool sent; /* the packet being executed left by some port */
 	struct fp_pkt_meta *meta; /* cfg->batch entries */
 	__u64 *scratch_addrs; /* cfg->frames entries: ring transfers */
 	pthread_t tid;

@@ -18,6 +18,7 @@
 #include "afxdp.h"
 #include "capacity.h"
 #include "dp_counters.h"
+#include "exec.h"
 #include "log.h"
 #include "poll_loop.h"
 #include "rules.h"
@@ -94,6 +95,9 @@ static void print_stats(struct fp_afxdp *a, struct fp_xsk_stats *prev,
 			EVENT(pool_empty);
 			EVENT(tx_ring_full);
 			EVENT(fill_short);
+			EVENT(installed);
+			EVENT(xlate_failed);
+			EVENT(flow_table_full);
 #undef EVENT
 			for (c = 0; c < FP_CNT_MAX; c++)
 				if (s.cnt[c])
@@ -152,6 +156,7 @@ static int setup_threads(struct fp_afxdp *a)
 		t->cfg = cfg;
 		t->queue = q;
 		t->cpu = cfg->n_cpus ? cfg->cpus[q % cfg->n_cpus] : -1;
+		fp_afxdp_exec_init(t);
 		t->meta = calloc(cfg->batch, sizeof(*t->meta));
 		t->scratch_addrs = calloc(cfg->frames, sizeof(__u64));
 		if (!t->meta || !t->scratch_addrs)

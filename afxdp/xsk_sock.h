@@ -31,6 +31,9 @@ struct fp_xsk_stats {
 	__u64 tx_ring_full; /* a packet found no room in a tx ring */
 	__u64 fill_short; /* fill ring left with fewer than a batch */
 	__u64 kicks; /* sendto() wakeups of the kernel's tx */
+	__u64 installed; /* flows the rules gave on a miss */
+	__u64 xlate_failed; /* a rule that did not translate: dropped */
+	__u64 flow_table_full; /* a miss's flow found no room: dropped */
 	__u64 cnt[FP_CNT_MAX]; /* datapath reasons, enum fp_counter */
 };
 

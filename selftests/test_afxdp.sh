@@ -9,6 +9,8 @@
 #
 # - full datapath: frames sent from h1 leave s2 by the installed flow, byte
 #   for byte (tcpdump at h2); a frame no flow matches is dropped, counted;
+# - actions (push_vlan) run by lib/pkt_exec; a miss translated by the rule
+#   engine (--rules) and installed;
 # - --l2fwd: frames come back to h1 with their MAC addresses swapped;
 # - --rxdrop: frames are received and dropped;
 # - after each run every umem frame is accounted for (free or in the fill
@@ -158,6 +160,46 @@ for mode in native skb; do
 		pools_ok "$mode: rxdrop: umem frames all back" "$out"
 	fi
 done
+
+# --- actions run by lib/pkt_exec on the frame: push_vlan, then output ----
+F12="in_port(1),eth(src=$MAC1,dst=$MAC2),eth_type(0x0800),ipv4(src=$IP1,dst=$IP2,proto=17,tos=0,ttl=64,frag=no),udp(src=1234,dst=53)"
+echo "$F12 push_vlan(vid=10,pcp=3),2" >"$tmp/vlan.flows"
+traffic tag "$tmp/12.pcap" "$tmp/12.tagged.pcap" --push 0x8100:10:3
+out=$tmp/vlan.out
+if afxdp_start "$out" --dev s1 --dev s2 --flows "$tmp/vlan.flows"; then
+	capture_start "$H" h2 "$tmp/got2.vlan.pcap"
+	send h1 "$tmp/12.pcap"
+	capture_stop "$tmp/got2.vlan.pcap" $N
+	afxdp_stop
+	capture_check "push_vlan(vid=10,pcp=3),2: tagged frames leave s2" \
+		"$tmp/12.tagged.pcap" "$tmp/got2.vlan.pcap"
+	pools_ok "push_vlan: umem frames all back" "$out"
+fi
+
+# --- a miss goes to the rules (--rules), whose flow is installed -----------
+cat >"$tmp/rules" <<EOF2
+# UDP to port 53 goes to port 2; the rest matches nothing: dropped
+priority=10,udp,tp_dst=53,actions=output:2
+EOF2
+out=$tmp/rules.out
+if afxdp_start "$out" --dev s1 --dev s2 --mode skb --rules "$tmp/rules"; then
+	capture_start "$H" h2 "$tmp/got2.rules.pcap"
+	send h1 "$tmp/12.pcap"
+	send h1 "$tmp/miss.pcap"
+	capture_stop "$tmp/got2.rules.pcap" $N
+	afxdp_stop
+	capture_check "--rules: frames the rule outputs leave s2" \
+		"$tmp/12.pcap" "$tmp/got2.rules.pcap"
+	check_eq "--rules: one miss per flow, each installed" \
+		"$(field "$out" s1 missed)/$(field "$out" s1 installed)" 2/2
+	check_eq "--rules: the rest hit the installed flows" \
+		"$(field "$out" s1 hit)" $((N + 3 - 2))
+	check_eq "--rules: the unmatched frames are dropped" \
+		"$(field "$out" s1 drop)/$(field "$out" s1 drop_action)" 3/3
+fi
+check_fails "--rules with a bad rule" "--rules $tmp/bad.rules: .*bad.rules:1:.*nw_dts" \
+	bash -c "echo 'ip,nw_dts=192.0.2.1,actions=drop' >$tmp/bad.rules &&
+		nsenter --net=/run/netns/$SW $FLOWPATH afxdp --dev s1 --rules $tmp/bad.rules"
 
 # --- a crashed run's program is replaced ----------------------------------
 out=$tmp/crash.out
