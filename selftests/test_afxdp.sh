@@ -11,13 +11,14 @@
 #   for byte (tcpdump at h2); a frame no flow matches is dropped, counted;
 # - actions (push_vlan) run by lib/pkt_exec; a miss translated by the rule
 #   engine (--rules) and installed;
+# - --queues 2 on a two-queue veth: a poll thread per queue, pinned;
 # - --l2fwd: frames come back to h1 with their MAC addresses swapped;
 # - --rxdrop: frames are received and dropped;
 # - after each run every umem frame is accounted for (free or in the fill
 #   ring: no leak), no XDP program is left on the devices;
 # - a program left by a crashed run (kill -9) is replaced with a message;
 # - bad setups (no such device, queue beyond the device's, umem too small,
-#   someone else's XDP program) fail with a message and leave the device
+#   --zero-copy on veth, someone else's XDP program) fail with a message and leave the device
 #   untouched.
 #
 # Native XDP on veth: the device with the program receives by NAPI once a
@@ -75,9 +76,10 @@ afxdp_stop() {
 	afxdp_pid=
 	return $rc
 }
-# field OUT DEV NAME: NAME=value of DEV's exit line (0 if absent).
+# field OUT DEV NAME [QUEUE]: NAME=value of the exit line of DEV's queue
+# (0 by default; 0 if absent).
 field() {
-	awk -v d="afxdp $2/q0 exit:" -v n="$3" '
+	awk -v d="afxdp $2/q${4:-0} exit:" -v n="$3" '
 		index($0, d) == 1 { for (i = 1; i <= NF; i++) { split($i, kv, "=");
 			if (kv[1] == n) v = kv[2] } }
 		END { print v + 0 }' "$1"
@@ -201,6 +203,26 @@ check_fails "--rules with a bad rule" "--rules $tmp/bad.rules: .*bad.rules:1:.*n
 	bash -c "echo 'ip,nw_dts=192.0.2.1,actions=drop' >$tmp/bad.rules &&
 		nsenter --net=/run/netns/$SW $FLOWPATH afxdp --dev s1 --rules $tmp/bad.rules"
 
+# --- two queues, two poll threads, pinned --------------------------------
+if ip -n "$SW" link add s3 numtxqueues 2 numrxqueues 2 type veth peer name h3 \
+	numtxqueues 2 numrxqueues 2 netns "$H" && ip -n "$SW" link set s3 up &&
+	ip -n "$H" link set h3 address 02:00:00:00:00:03 up; then
+	out=$tmp/queues.out
+	if afxdp_start "$out" --dev s3 --queues 2 --cpu 0 --l2fwd; then
+		capture_start "$H" h3 "$tmp/got3.pcap"
+		send h3 "$tmp/12.pcap"
+		capture_stop "$tmp/got3.pcap" $N
+		afxdp_stop
+		check_eq "--queues 2: both queues' sockets together got every frame" \
+			$(($(field "$out" s3 rx 0) + $(field "$out" s3 rx 1))) $N
+		capture_check "--queues 2: every frame back, MACs swapped" \
+			"$tmp/12.swapped.pcap" "$tmp/got3.pcap"
+		pools_ok "--queues 2: umem frames all back" "$out"
+	fi
+else
+	fail "cannot make a veth pair with 2 queues"
+fi
+
 # --- a crashed run's program is replaced ----------------------------------
 out=$tmp/crash.out
 if afxdp_start "$out" --dev s1 --l2fwd; then
@@ -236,6 +258,13 @@ check_fails "queue beyond the device's" "s1: --queues 2: queue index 1 is beyond
 	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --queues 2
 check_fails "umem too small" "--frames 16: umem too small" \
 	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --frames 16
+check_fails "--zero-copy on veth (no zero-copy AF_XDP)" \
+	"s1 queue 0: cannot create AF_XDP socket \(zero-copy\): .*no zero-copy" \
+	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --zero-copy
+check_fails "--cpu beyond the CPUs" "--cpu '1000': CPU 1000 is not one this process may run on" \
+	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --cpu 1000
+check_fails "--mode" "--mode 'hw': expected native or skb" \
+	nsx "$SW" "$FLOWPATH" afxdp --dev s1 --mode hw
 check_fails "flows file with a bad flow" "$tmp/bad.flows:2: flow: .*eth_typo" \
 	bash -c "printf '# ok\nin_port(1),eth_typo(0x800) 2\n' >$tmp/bad.flows &&
 		nsenter --net=/run/netns/$SW $FLOWPATH afxdp --dev s1 --flows $tmp/bad.flows"

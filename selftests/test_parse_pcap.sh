@@ -4,6 +4,8 @@
 # exactly as `ovs-ofctl parse-pcap` does (BPF parser stage), the userspace
 # build of the parser agrees with the BPF one, headers past the parser's
 # window are reported, and bad input is refused with a message.
+# (b) is issue 6's differential test: the userspace build is what the
+# AF_XDP datapath (flowpath afxdp) parses with, through fp_pkt_parse().
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PYTHON=/usr/bin/python3
@@ -87,10 +89,11 @@ for c in clang-14 clang-19; do
 	fi
 done
 
-# (b) The userspace build of the same parser against the BPF one.
+# (b) The differential test: the userspace build of the same parser (the
+# AF_XDP datapath's) against the BPF one, packet by packet.
 if "$FLOWPATH" parse-pcap --engine user "$pcaps/parse.pcap" >"$tmp/user.txt" \
 	2>"$tmp/user.err"; then
-	compare "user engine agrees with bpf engine" "$tmp/bpf.txt" bpf \
+	compare "differential: user engine (the AF_XDP datapath's parser) agrees with bpf engine" "$tmp/bpf.txt" bpf \
 		"$tmp/user.txt" user
 else
 	fail "user engine on parse.pcap: exit $?: $(cat "$tmp/user.err")"
