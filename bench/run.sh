@@ -8,13 +8,16 @@
 #
 # usage: bench/run.sh BUILD_DIR [--smoke] [--out DIR] [--runs N]
 #                    [--duration SEC] [--warmup SEC] [--size BYTES] [--flows N]
-#                    [--systems ID,ID...]
+#                    [--systems ID,ID...] [--compare BUILD_DIR]
 #
 #   make bench   runs it on build/ with the defaults, into bench/results
 #   --smoke      one short run per system, no profiling: a check that the
 #                harness works (selftests/test_bench_smoke.sh), no figures
 #   --systems    only these systems of the table below (and the baseline);
 #                'setup' is the flow setup benchmark (see Flow setup below)
+#   --compare    each flowpath system again, as o + ID (label "... [old]"),
+#                loaded by BUILD_DIR's flowpath (say, the commit before a
+#                change): both sides in the same run, interleaved
 #
 # Topology, in network namespaces only, one DUT namespace per system (all
 # alike, so that runs of different systems can be interleaved cheaply):
@@ -44,6 +47,7 @@ FLOWPATH=$build/flowpath
 FPBENCH=$build/bench/fpbench
 
 smoke=0 out=$top/bench/results runs=7 duration=3 warmup=0.5 size=64 flows=1 only=
+FLOWPATH_OLD='' OLD_IDS=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) smoke=1 runs=1 duration=0.5 warmup=0.2 ;;
@@ -54,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--size) size=$2 && shift ;;
 	--flows) flows=$2 && shift ;;
 	--systems) only=,$2, && shift ;;
+	--compare) FLOWPATH_OLD=$(cd "$2" && pwd)/flowpath && shift ;;
 	*) echo "bench: unknown option '$1'" >&2 && exit 2 ;;
 	esac
 	shift
@@ -70,6 +75,7 @@ if [ ! -x "$FLOWPATH" ] || [ ! -x "$FPBENCH" ]; then
 	die "no $FLOWPATH or $FPBENCH: run make first (make bench builds them)"
 fi
 [[ $runs =~ ^[1-9][0-9]?$ ]] || die "--runs $runs: 1 to 99"
+[ -z "$FLOWPATH_OLD" ] || [ -x "$FLOWPATH_OLD" ] || die "--compare: no $FLOWPATH_OLD"
 exec </dev/null
 
 # --- Systems under test ----------------------------------------------------
@@ -98,6 +104,14 @@ SYSTEMS=(
 # Not a forwarding system: the flow setup benchmark (below) measures how fast
 # the agent turns misses into flows. It runs unless --systems leaves it out.
 SETUP_ID=setup
+if [ -n "$FLOWPATH_OLD" ]; then
+	for row in "${SYSTEMS[@]}"; do
+		IFS='|' read -r id label kind arg <<<"$row"
+		# IDs stay at 6 characters (see above)
+		[ "$kind" = flowpath ] && SYSTEMS+=("o${id:0:5}|$label [old]|flowpath|$arg") &&
+			OLD_IDS+=" o${id:0:5}"
+	done
+fi
 GEN=fpt-bench-gen SINK=fpt-bench-sink
 DUT_PREFIX=fpt-bench-dut-
 DP_PREFIX=fpt-bench-
@@ -167,9 +181,10 @@ quiet_netns() { # no IPv6 autoconf, DAD or MLD: only the benchmark's frames
 			net.ipv6.conf.default.disable_ipv6=1
 }
 fp() { # flowpath in a system's DUT namespace: fp ID ARGS...
-	local id=$1
+	local id=$1 bin=$FLOWPATH
 	shift
-	nsx "$DUT_PREFIX$id" "$FLOWPATH" "$@" --dp "$DP_PREFIX$id"
+	[[ " $OLD_IDS " == *" $id "* ]] && bin=$FLOWPATH_OLD
+	nsx "$DUT_PREFIX$id" "$bin" "$@" --dp "$DP_PREFIX$id"
 }
 
 # The NAPI thread of in-ID (kthread "napi/in-ID-<napi id>").
@@ -244,7 +259,8 @@ ids=() kinds=()
 : >"$tmp/systems"
 for row in "${SYSTEMS[@]}"; do
 	IFS='|' read -r id label kind arg <<<"$row"
-	[ -z "$only" ] || [ "$id" = "$BASELINE" ] || [[ $only == *",$id,"* ]] || continue
+	[ -z "$only" ] || [ "$id" = "$BASELINE" ] || [[ $only == *",$id,"* ]] ||
+		[[ " $OLD_IDS " == *" $id "* && $only == *",${id:1}"* ]] || continue
 	why=
 	if [ "$kind" = pending ]; then
 		why=$arg
