@@ -51,6 +51,47 @@ static __always_inline int fp_tail_call(struct __sk_buff *skb, __u32 slot)
 	return TC_ACT_SHOT;
 }
 
+/*
+ * Jump to the stage of action @type. The JIT makes a tail call through a
+ * constant slot a direct jump; through a computed one, an indirect jump,
+ * which this kernel's retpolines make cost tens of ns. So each common type
+ * has a call of its own; any other takes the computed slot.
+ */
+static __always_inline int fp_action_tail_call(struct __sk_buff *skb,
+					       __u32 type)
+{
+	skb->cb[FP_CB_DEPTH] += 1;
+	/* nomerge: else clang folds the calls back into one computed slot. */
+	switch (type) {
+	case FP_ACT_OUTPUT:
+		__attribute__((nomerge)) bpf_tail_call(skb, &tail_calls,
+							FP_SLOT_OUTPUT);
+		break;
+	case FP_ACT_PUSH_VLAN:
+		__attribute__((nomerge)) bpf_tail_call(skb, &tail_calls,
+							FP_SLOT_PUSH_VLAN);
+		break;
+	case FP_ACT_POP_VLAN:
+		__attribute__((nomerge)) bpf_tail_call(skb, &tail_calls,
+							FP_SLOT_POP_VLAN);
+		break;
+	case FP_ACT_SET_FIELD:
+		__attribute__((nomerge)) bpf_tail_call(skb, &tail_calls,
+							FP_SLOT_SET_FIELD);
+		break;
+	case FP_ACT_HASH:
+		__attribute__((nomerge)) bpf_tail_call(skb, &tail_calls,
+							FP_SLOT_HASH);
+		break;
+	default:
+		bpf_tail_call(skb, &tail_calls, fp_action_slot(type));
+		break;
+	}
+	skb->cb[FP_CB_DEPTH] -= 1;
+	fp_count(FP_CNT_TAIL_CALL_FAILED);
+	return TC_ACT_SHOT;
+}
+
 static __always_inline int fp_upcall(struct __sk_buff *skb, __u32 reason)
 {
 	if (skb->cb[FP_CB_DEPTH] >= FP_TAIL_CALL_LIMIT) {
@@ -81,7 +122,7 @@ static __always_inline int fp_next_action(struct __sk_buff *skb,
 		if (verdict >= 0)
 			return verdict;
 	}
-	return fp_tail_call(skb, fp_action_slot(s->actions[idx].type));
+	return fp_action_tail_call(skb, s->actions[idx].type);
 }
 
 /* The current action element, or NULL if the index is out of range. */

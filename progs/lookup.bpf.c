@@ -78,7 +78,7 @@ int fp_lookup(struct __sk_buff *skb)
 	s->n_actions = n;
 	s->flow_flags = flow->flags;
 	skb->cb[FP_CB_ACTION_IDX] = 0;
-	return fp_tail_call(skb, fp_action_slot(s->actions[0].type));
+	return fp_action_tail_call(skb, s->actions[0].type);
 }
 
 char LICENSE[] SEC("license") = "GPL";
