@@ -117,7 +117,8 @@ tests: $(PCAP_STAMPS) $(TEST_BPF_OBJS)
 BENCH_OUT := $(BUILD)/bench
 BENCH_BPF_OBJS := $(patsubst bench/progs/%.bpf.c,$(BENCH_OUT)/%.bpf.o,$(wildcard bench/progs/*.bpf.c))
 BENCH_SKELS := $(BENCH_BPF_OBJS:.bpf.o=.skel.h)
-BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard bench/*.c))
+# xsk_baseline is a program of its own, with no flowpath code in it.
+BENCH_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out bench/xsk_baseline.c,$(wildcard bench/*.c)))
 
 $(BENCH_BPF_OBJS): $(BENCH_OUT)/%.bpf.o: bench/progs/%.bpf.c bench/bench.h $(BPF_HDRS) Makefile
 	$(call msg,BPF,$@)
@@ -128,7 +129,7 @@ $(BENCH_SKELS): $(BENCH_OUT)/%.skel.h: $(BENCH_OUT)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name fpb_$* > $@
 
-$(BENCH_OBJS): $(BUILD)/obj/bench/%.o: bench/%.c $(SKELS) $(BENCH_SKELS)
+$(BENCH_OBJS) $(BUILD)/obj/bench/xsk_baseline.o: $(BUILD)/obj/bench/%.o: bench/%.c $(SKELS) $(BENCH_SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Ibench -I$(BENCH_OUT) -c $< -o $@
@@ -137,11 +138,15 @@ $(BENCH_OUT)/fpbench: $(BENCH_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-tests: $(BENCH_OUT)/fpbench
+$(BENCH_OUT)/xsk_baseline: $(BUILD)/obj/bench/xsk_baseline.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ -lxdp -lbpf -lelf -lz -o $@
+
+tests: $(BENCH_OUT)/fpbench $(BENCH_OUT)/xsk_baseline
 
 # Numbers for the README: runs for a few minutes, as root; see bench/run.sh.
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/flowpath $(BENCH_OUT)/fpbench
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/flowpath $(BENCH_OUT)/fpbench $(BENCH_OUT)/xsk_baseline
 	$(Q)$(MAKE) --no-print-directory verifier-report >$(BENCH_OUT)/verifier-report.txt
 	$(Q)bash bench/run.sh $(BUILD)
 

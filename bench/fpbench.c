@@ -9,6 +9,7 @@
  *   attach-redirect  load the one-helper bpf_redirect program, tc ingress
  *   run       generate traffic for a while and report what arrived (fwd.c)
  *   micro     BPF_PROG_TEST_RUN microbenchmarks of flowpath's stages (micro.c)
+ *   micro-exec  the userspace action executor, ns per packet (micro_exec.c)
  */
 #include <errno.h>
 #include <net/if.h>
@@ -269,6 +270,7 @@ static const struct {
 	{ "attach-redirect", cmd_attach_redirect },
 	{ "run", cmd_run },
 	{ "micro", cmd_micro },
+	{ "micro-exec", cmd_micro_exec },
 };
 
 int main(int argc, char **argv)

@@ -26,6 +26,7 @@ int cmd_attach_sink(int argc, char **argv);
 int cmd_attach_redirect(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_micro(int argc, char **argv);
+int cmd_micro_exec(int argc, char **argv);
 
 /* "fpbench: " + message, on stderr. */
 void fpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

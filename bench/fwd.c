@@ -22,6 +22,10 @@
  *   out_drop      frames dut-out could not hand to the sink (sink too slow)
  *   sink_rx       frames the sink's device received (cross-check)
  *   cpuN_busy, cpuN_softirq   percent of CPU N's time, from /proc/stat
+ *   redirected    with --count-redirect: frames dut-in's XDP program
+ *                 redirected (its ethtool xdp_redirect counters): what an
+ *                 AF_XDP socket took, the rate of an rxdrop DUT, which
+ *                 forwards nothing; rate_pps is then this rate
  *   dut_cpu, dut_share, dut_ns_pkt   with --dut-thread: the CPU the DUT's
  *                 NAPI thread ran on, the share of it that the thread (which
  *                 also runs the softirqs it raises: the sink's receive) and
@@ -44,7 +48,11 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "fpbench.h"
 #include "dp.h"
@@ -60,6 +68,7 @@ struct run_cfg {
 	const char *dut_in, *dut_out, *label;
 	double warmup, duration, gen_pps;
 	long size, flows, gen_cpu, dut_pid;
+	bool count_redirect;
 };
 
 struct dev_stat {
@@ -77,6 +86,7 @@ struct snap {
 	struct cpu_stat cpu[MAX_CPUS];
 	/* CPU time of the DUT's NAPI thread and of its CPU's ksoftirqd. */
 	double dut_ns, softirqd_ns;
+	unsigned long long redirected; /* with --count-redirect */
 };
 
 struct gen {
@@ -151,6 +161,76 @@ static int read_dev(const char *dev, struct dev_stat *s)
 	}
 	fclose(f);
 	return found;
+}
+
+/* The sum of @dev's ethtool statistics whose names end in "xdp_redirect"
+ * (veth keeps one per receive queue). */
+static int read_redirected(const char *dev, unsigned long long *out)
+{
+	struct ethtool_sset_info *info = NULL;
+	struct ethtool_gstrings *names = NULL;
+	struct ethtool_stats *st = NULL;
+	const size_t sfx = strlen("xdp_redirect");
+	struct ifreq ifr = {};
+	__u32 n, i;
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	info = calloc(1, sizeof(*info) + sizeof(__u32));
+	if (!info) {
+		err = -ENOMEM;
+		goto out;
+	}
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	ifr.ifr_data = (void *)info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr)) {
+		err = -errno;
+		goto out;
+	}
+	n = info->sset_mask ? info->data[0] : 0;
+	names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
+	st = calloc(1, sizeof(*st) + (size_t)n * sizeof(__u64));
+	if (!names || !st) {
+		err = -ENOMEM;
+		goto out;
+	}
+	names->cmd = ETHTOOL_GSTRINGS;
+	names->string_set = ETH_SS_STATS;
+	names->len = n;
+	ifr.ifr_data = (void *)names;
+	if (ioctl(fd, SIOCETHTOOL, &ifr)) {
+		err = -errno;
+		goto out;
+	}
+	st->cmd = ETHTOOL_GSTATS;
+	st->n_stats = n;
+	ifr.ifr_data = (void *)st;
+	if (ioctl(fd, SIOCETHTOOL, &ifr)) {
+		err = -errno;
+		goto out;
+	}
+	*out = 0;
+	for (i = 0; i < n && i < names->len && i < st->n_stats; i++) {
+		char name[ETH_GSTRING_LEN + 1];
+		size_t len;
+
+		memcpy(name, names->data + (size_t)i * ETH_GSTRING_LEN,
+		       ETH_GSTRING_LEN);
+		name[ETH_GSTRING_LEN] = '\0';
+		len = strlen(name);
+		if (len >= sfx && !strcmp(name + len - sfx, "xdp_redirect"))
+			*out += st->data[i];
+	}
+out:
+	free(info);
+	free(names);
+	free(st);
+	close(fd);
+	return err;
 }
 
 static int read_dev_in(int ns_fd, int home_fd, const char *ns,
@@ -353,6 +433,17 @@ static int take(const struct run_cfg *c, const struct fds *f, int ncpu,
 	if (!err)
 		err = read_dev_in(f->sink_ns, f->home, c->sink_ns, c->sink_dev,
 				  &s->sink_dev);
+	if (!err && c->count_redirect) {
+		err = fpb_netns_enter_fd(f->dut_ns, c->dut_ns);
+		if (!err) {
+			err = read_redirected(c->dut_in, &s->redirected);
+			if (err)
+				fpb_err("%s in %s: no xdp_redirect statistics (%s)",
+					c->dut_in, c->dut_ns, strerror(-err));
+			if (fpb_netns_enter_fd(f->home, "the original namespace"))
+				err = -EIO;
+		}
+	}
 	return err;
 }
 
@@ -382,7 +473,9 @@ static void report(const struct run_cfg *c, const struct snap *a,
 		   const struct snap *b, int ncpu)
 {
 	double dt = b->t - a->t;
-	unsigned long long sink = sum(a->sink, b->sink, ncpu);
+	unsigned long long sink = c->count_redirect ?
+					  b->redirected - a->redirected :
+					  sum(a->sink, b->sink, ncpu);
 	unsigned long long gen = sum(a->gen, b->gen, ncpu);
 	int i;
 
@@ -410,6 +503,8 @@ static void report(const struct run_cfg *c, const struct snap *a,
 		       100 * sirq / 1e9 / dt,
 		       sink ? (ns + sirq) / sink : 0.0);
 	}
+	if (c->count_redirect)
+		printf(" redirected=%llu", sink);
 	for (i = 0; i < ncpu; i++) {
 		double tot = (double)(b->cpu[i].total - a->cpu[i].total);
 
@@ -462,6 +557,8 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 		else if (fpb_opt(argc, argv, &i, "--dut-thread", &v))
 			err = fpb_parse_int(v, "--dut-thread", 1, 1L << 30,
 					    &c->dut_pid);
+		else if (!strcmp(argv[i], "--count-redirect"))
+			c->count_redirect = true;
 		else if (fpb_opt(argc, argv, &i, "--gen-cpu", &v))
 			err = fpb_parse_int(v, "--gen-cpu", 0, MAX_CPUS - 1,
 					    &c->gen_cpu);
@@ -472,7 +569,7 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 	}
 	if (!err && (!c->gen_ns || !c->gen_dev || !c->gen_hold || !c->sink_ns ||
 		     !c->sink_dev || !c->dut_ns)) {
-		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV --gen-hold DEV --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen-cpu C] [--gen-pps N] [--dut-thread PID] [--label L]");
+		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV --gen-hold DEV --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen-cpu C] [--gen-pps N] [--dut-thread PID] [--count-redirect] [--label L]");
 		err = -EINVAL;
 	}
 	return err;

@@ -9,6 +9,7 @@ packages=(
 	libbpf-dev bpftool           # libbpf 1.1, skeletons
 	libxdp-dev                   # the AF_XDP datapath: libxdp's xsk API
 	libelf-dev zlib1g-dev        # libbpf's link dependencies
+	libxdp-dev                   # AF_XDP sockets (xsk API): the xsk baseline
 	libpcap-dev tcpdump tshark   # pcaps in tests
 	python3-scapy                # pcap generators (run with /usr/bin/python3)
 	python3-netaddr              # lets OVS's own Python flow parser cross-check dumps

@@ -15,6 +15,7 @@ leftovers() {
 		[ -e "$pin" ] && echo "pin ${pin##*/}"
 	done
 	pgrep -a fpbench | sed 's/^/process /'
+	pgrep -a xsk_baseline | sed "s/^/process /"
 	ps -eo comm= | awk '/^napi\/in-/ { print "thread " $1 }'
 }
 before=$(leftovers)
