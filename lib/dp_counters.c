@@ -27,6 +27,9 @@ const char *const fp_counter_names[FP_CNT_MAX] = {
 	[FP_CNT_SET_MISMATCH] = "set_mismatch",
 	[FP_CNT_UPCALL_RATE_LIMITED] = "upcalls_rate_limited",
 	[FP_CNT_UPCALL_LOST_READER] = "upcalls_lost_reader",
+	[FP_CNT_TAPX_EXECUTED] = "tap_executed",
+	[FP_CNT_TAPX_BAD] = "tap_bad_header",
+	[FP_CNT_TAPX_NO_FLOW] = "tap_no_flow",
 };
 
 int fp_counters_read(struct fp_dp *dp, unsigned long long *out)

@@ -20,6 +20,7 @@
 #include "set_tunnel.skel.h"
 #include "upcall.skel.h"
 #include "xdp_redirect.skel.h"
+#include "tap_execute.skel.h"
 
 /* Order matters for an upgrade: the loader swaps prog-array slots from the
  * last entry to the first, so leaves change before what jumps to them, and
@@ -40,6 +41,8 @@ const struct fp_stage fp_stages[] = {
 	  act_recirc_bpf__elf_bytes },
 	{ "set_tunnel", "fp_set_tunnel", FP_SLOT_SET_TUNNEL,
 	  set_tunnel_bpf__elf_bytes },
+	/* Attached by the agent to its TAP (maps/tap_execute.h). */
+	{ "tap_execute", "fp_tap_execute", -1, tap_execute_bpf__elf_bytes },
 };
 const size_t fp_n_stages = sizeof(fp_stages) / sizeof(fp_stages[0]);
 

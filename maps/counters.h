@@ -31,6 +31,9 @@ enum fp_counter {
 	/* Samples the perf reader (the agent) was told it lost: ring
 	 * overflow as the reader sees it. Written by userspace only. */
 	FP_CNT_UPCALL_LOST_READER,
+	FP_CNT_TAPX_EXECUTED, /* packet the agent executed through its TAP */
+	FP_CNT_TAPX_BAD, /* on the TAP without a valid header: dropped */
+	FP_CNT_TAPX_NO_FLOW, /* executed packet without its flow: dropped */
 	FP_CNT_MAX,
 };
 
