@@ -19,6 +19,17 @@ void fp_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void fp_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("flowpath: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 void fp_dbg(const char *fmt, ...)
 {
 	va_list ap;

@@ -8,6 +8,8 @@ extern bool fp_verbose;
 
 /* "flowpath: " + message + newline, on stderr. */
 void fp_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* What a daemon (the agent) reports as it runs: always shown. */
+void fp_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with -v. */
 void fp_dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
