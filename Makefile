@@ -24,7 +24,7 @@ Q := @
 msg = @printf '  %-9s %s\n' "$(1)" "$(2)";
 endif
 
-INCLUDES := -I. -Imaps -Iparser -Ilib
+INCLUDES := -I. -Imaps -Iparser -Ilib -Iagent
 # The stages read only UAPI contexts (__sk_buff, xdp_md), never kernel
 # internals, so they need no CO-RE relocations: without them clang-14 can
 # no longer hoist a relocated ctx offset into a register, which the
@@ -49,6 +49,8 @@ LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard lib/*.c))
 CLI_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard loader/*.c))
 # The AF_XDP datapath (flowpath afxdp): only the CLI links it.
 AFXDP_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard afxdp/*.c))
+# The upcall agent runs as `flowpath agent`: only the CLI links it.
+AGENT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard agent/*.c))
 TEST_BINS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/test_*.c))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out selftests/test_%.c,$(wildcard selftests/*.c)))
 
@@ -75,7 +77,7 @@ $(BUILD)/obj/%.o: %.c $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/flowpath: $(CLI_OBJS) $(LIB_OBJS) $(AFXDP_OBJS)
+$(BUILD)/flowpath: $(CLI_OBJS) $(AGENT_OBJS) $(LIB_OBJS) $(AFXDP_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -181,7 +183,7 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 format:
-	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h afxdp/*.c afxdp/*.h selftests/*.c selftests/*.h)
+	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h afxdp/*.c afxdp/*.h agent/*.c agent/*.h selftests/*.c selftests/*.h)
 
 clean:
 	rm -rf build

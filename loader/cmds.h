@@ -16,5 +16,7 @@ int cmd_upcall(int argc, char **argv);
 int cmd_upcall_limit(int argc, char **argv);
 int cmd_verifier_report(int argc, char **argv);
 int cmd_afxdp(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_rule(int argc, char **argv);
 
 #endif

@@ -1,0 +1,58 @@
+# shellcheck shell=bash
+# The upcall agent in the end-to-end tests: started in the switch
+# namespace $FP_SW for datapath $FP_DP, killed at exit however the test
+# ends. Source after lib.sh and lib_net.sh.
+
+# agent_start LOG [ARGS...]: run `flowpath agent` in the background; returns
+# once its control socket answers (at most 10 s). $FP_AGENT_PID is its pid.
+agent_start() {
+	local log=$1 i
+	shift
+	nsenter --net="/run/netns/$FP_SW" "$FLOWPATH" agent --dp "$FP_DP" "$@" \
+		>"$log" 2>&1 &
+	FP_AGENT_PID=$!
+	at_exit "kill -KILL $FP_AGENT_PID; wait $FP_AGENT_PID"
+	for ((i = 0; i < 100; i++)); do
+		fp agent status --dp "$FP_DP" >/dev/null 2>&1 && return 0
+		kill -0 "$FP_AGENT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "agent did not start: $(cat "$log")"
+	return 1
+}
+
+# agent_stop: SIGTERM, and wait (at most 5 s) for it to exit; its status.
+agent_stop() {
+	local i
+	kill -TERM "$FP_AGENT_PID" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$FP_AGENT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$FP_AGENT_PID"
+}
+
+# agent_counter NAME: one line of `flowpath agent status`.
+agent_counter() {
+	fp agent status --dp "$FP_DP" | awk -v n="$1:" '$1 == n { print $2 }'
+}
+
+# rule_packets MATCH: n_packets of the dumped rule whose match is MATCH.
+rule_packets() {
+	fp rule dump --dp "$FP_DP" | awk -v m="$1" '
+		{ for (i = 1; i <= NF; i++) if ($i == m) { sub(/^n_packets=/, "", $1); sub(/,$/, "", $1); print $1 } }'
+}
+
+# n_flows: flows installed in the datapath.
+n_flows() { fp flow dump --dp "$FP_DP" | grep -c '^' ; }
+
+# wait_for SECONDS CMD...: retry CMD (at most SECONDS) until it succeeds.
+wait_for() {
+	local secs=$1 i
+	shift
+	for ((i = 0; i < secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
