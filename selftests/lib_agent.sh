@@ -37,10 +37,11 @@ agent_counter() {
 	fp agent status --dp "$FP_DP" | awk -v n="$1:" '$1 == n { print $2 }'
 }
 
-# rule_packets MATCH: n_packets of the dumped rule whose match is MATCH.
+# rule_packets TEXT: n_packets of the dumped rule whose line holds TEXT
+# (as ovs-ofctl dump-flows prints it, " n_packets=3, n_bytes=180, ...").
 rule_packets() {
-	fp rule dump --dp "$FP_DP" | awk -v m="$1" '
-		{ for (i = 1; i <= NF; i++) if ($i == m) { sub(/^n_packets=/, "", $1); sub(/,$/, "", $1); print $1 } }'
+	fp rule dump --dp "$FP_DP" | awk -v t="$1" '
+		index($0, t) { sub(/^n_packets=/, "", $1); sub(/,$/, "", $1); print $1 }'
 }
 
 # n_flows: flows installed in the datapath.
