@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/if_xdp.h>
+#include <sys/socket.h>
 
 #include <xdp/libxdp.h>
 
@@ -66,6 +68,30 @@ static struct fp_xsk *xsk_at(struct fp_afxdp *a, unsigned int q, unsigned int d)
 	return &a->xsks[q * a->cfg->n_devs + d];
 }
 
+/* What the kernel counted on the socket's side (XDP_STATISTICS): frames
+ * it dropped because the rx ring was full or the fill ring empty, and bad
+ * descriptors. Read from the main thread: a getsockopt, no ring access. */
+static void print_kernel_stats(const struct fp_xsk *x)
+{
+	struct xdp_statistics ks = {};
+	socklen_t len = sizeof(ks);
+
+	if (getsockopt(x->fd, SOL_XDP, XDP_STATISTICS, &ks, &len))
+		return;
+#define KSTAT(f)                                                       \
+	do {                                                           \
+		if (ks.f)                                              \
+			printf(" kernel_" #f "=%llu",                   \
+			       (unsigned long long)ks.f);              \
+	} while (0)
+	KSTAT(rx_dropped);
+	KSTAT(rx_ring_full);
+	KSTAT(rx_fill_ring_empty_descs);
+	KSTAT(rx_invalid_descs);
+	KSTAT(tx_invalid_descs);
+#undef KSTAT
+}
+
 /* One line per socket: totals, rates since @prev over @dt seconds, and
  * every event counter that is not zero. */
 static void print_stats(struct fp_afxdp *a, struct fp_xsk_stats *prev,
@@ -99,6 +125,7 @@ static void print_stats(struct fp_afxdp *a, struct fp_xsk_stats *prev,
 			EVENT(xlate_failed);
 			EVENT(flow_table_full);
 #undef EVENT
+			print_kernel_stats(x);
 			for (c = 0; c < FP_CNT_MAX; c++)
 				if (s.cnt[c])
 					printf(" %s=%llu", fp_counter_names[c],

@@ -242,7 +242,6 @@ int fp_xdp_dev_remove_stale(struct fp_xdp_dev *d)
 			return err;
 		}
 		d->stale_id = 0;
-		d->replaced_stale = true;
 	}
 	return 0;
 }

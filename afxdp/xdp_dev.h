@@ -22,7 +22,6 @@ struct fp_xdp_dev {
 	 * id and attach mode, removed by fp_xdp_dev_remove_stale(). */
 	__u32 stale_id;
 	__u32 stale_mode;
-	bool replaced_stale; /* its sockets may hold the queues a moment */
 	struct bpf_object *obj;
 	int prog_fd;
 	int xsks_fd;

@@ -117,8 +117,10 @@ fail:
 	return err;
 }
 
-/* Sockets of a crashed run, freed with the stale program just detached,
- * let go of their queue a little later: wait for that, at most a second. */
+/* A closed socket lets go of its queue a little later (the kernel frees
+ * its buffer pool in deferred work): a run right after another, or after
+ * a crashed one, finds the queue busy for a moment. Wait for it, at most a
+ * second; a queue still busy then has another live socket. */
 #define FP_XSK_BUSY_TRIES 50
 #define FP_XSK_BUSY_WAIT_US 20000
 
@@ -128,7 +130,7 @@ int fp_xsk_open(struct fp_xsk *x, const struct fp_xdp_dev *dev, __u32 queue,
 	int tries, err;
 
 	for (tries = 1;; tries++) {
-		bool last = !dev->replaced_stale || tries == FP_XSK_BUSY_TRIES;
+		bool last = tries == FP_XSK_BUSY_TRIES;
 
 		err = xsk_open_once(x, dev, queue, port, frames, zero_copy,
 				    !last);

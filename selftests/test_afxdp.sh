@@ -95,6 +95,10 @@ pools_ok() {
 		n++ } END { if (n == 0) print "no pool line" }' "$2")
 	if [ -z "$bad" ]; then pass "$1"; else fail "$1: $bad"; fi
 }
+# quiet_run LABEL OUT: the run said nothing on stderr (all "flowpath:").
+quiet_run() {
+	if grep -q '^flowpath: ' "$2"; then fail "$1: $(grep '^flowpath: ' "$2")"; else pass "$1: no error"; fi
+}
 # no_xdp LABEL: neither device keeps an XDP program.
 no_xdp() {
 	local l
@@ -133,6 +137,7 @@ for mode in native skb; do
 		check_eq "$mode: s1 drop" "$(field "$out" s1 drop)" 3
 		check_eq "$mode: s2 tx" "$(field "$out" s2 tx)" $N
 		pools_ok "$mode: full datapath: umem frames all back (free + fill ring)" "$out"
+		quiet_run "$mode: full datapath" "$out"
 		no_xdp "$mode: full datapath"
 	fi
 
@@ -148,6 +153,7 @@ for mode in native skb; do
 			"$tmp/12.swapped.pcap" "$tmp/got1.$mode.pcap"
 		check_eq "$mode: --l2fwd tx" "$(field "$out" s1 tx)" $N
 		pools_ok "$mode: l2fwd: umem frames all back" "$out"
+		quiet_run "$mode: l2fwd" "$out"
 		no_xdp "$mode: l2fwd"
 	fi
 
@@ -160,6 +166,7 @@ for mode in native skb; do
 		check_eq "$mode: --rxdrop rx" "$(field "$out" s1 rx)" $N
 		check_eq "$mode: --rxdrop tx" "$(field "$out" s1 tx)$(field "$out" s2 tx)" 00
 		pools_ok "$mode: rxdrop: umem frames all back" "$out"
+		quiet_run "$mode: rxdrop, right after the l2fwd run on the same queue" "$out"
 	fi
 done
 
