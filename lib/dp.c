@@ -37,6 +37,8 @@ const char *const fp_map_names[FP_MAP_COUNT] = {
 	[FP_MAP_PORT_BY_IFIDX] = "port_by_ifidx",
 	[FP_MAP_UPCALL_LIMIT] = "upcall_limit",
 	[FP_MAP_UPCALL_PORT_STATS] = "upcall_port_stats",
+	[FP_MAP_TUNNELS] = "tunnels",
+	[FP_MAP_TUN_ENDPOINTS] = "tun_endpoints",
 };
 
 const char *fp_bpffs_root(void)

@@ -30,6 +30,11 @@ const char *const fp_counter_names[FP_CNT_MAX] = {
 	[FP_CNT_TAPX_EXECUTED] = "tap_executed",
 	[FP_CNT_TAPX_BAD] = "tap_bad_header",
 	[FP_CNT_TAPX_NO_FLOW] = "tap_no_flow",
+	[FP_CNT_TUN_DECAP] = "tunnel_decap",
+	[FP_CNT_TUN_MALFORMED] = "tunnel_malformed",
+	[FP_CNT_TUN_NO_PORT] = "tunnel_no_port",
+	[FP_CNT_TUN_ENCAP] = "tunnel_encap",
+	[FP_CNT_TUN_ENCAP_FAILED] = "tunnel_encap_failed",
 };
 
 int fp_counters_read(struct fp_dp *dp, unsigned long long *out)

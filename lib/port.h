@@ -24,6 +24,8 @@ int fp_port_add(struct fp_dp *dp, const char *dev, __u32 no, bool attach,
 /* Detach and forget port @no. */
 int fp_port_del(struct fp_dp *dp, __u32 no);
 
+/* Zero port @no's counters, and its upcall counts. */
+int fp_port_stats_clear(struct fp_dp *dp, __u32 no);
 /* Sum of port @no's per-CPU counters. */
 int fp_port_stats_sum(struct fp_dp *dp, __u32 no, struct fp_port_stats *sum);
 

@@ -18,6 +18,8 @@
 #include "act_recirc.skel.h"
 #include "set_field.skel.h"
 #include "set_tunnel.skel.h"
+#include "tunnel_encap.skel.h"
+#include "tunnel_decap.skel.h"
 #include "upcall.skel.h"
 #include "xdp_redirect.skel.h"
 #include "tap_execute.skel.h"
@@ -41,6 +43,10 @@ const struct fp_stage fp_stages[] = {
 	  act_recirc_bpf__elf_bytes },
 	{ "set_tunnel", "fp_set_tunnel", FP_SLOT_SET_TUNNEL,
 	  set_tunnel_bpf__elf_bytes },
+	{ "tunnel_encap", "fp_tunnel_encap", FP_SLOT_TUNNEL_ENCAP,
+	  tunnel_encap_bpf__elf_bytes },
+	{ "tunnel_decap", "fp_tunnel_decap", FP_SLOT_TUNNEL_DECAP,
+	  tunnel_decap_bpf__elf_bytes },
 	/* Attached by the agent to its TAP (maps/tap_execute.h). */
 	{ "tap_execute", "fp_tap_execute", -1, tap_execute_bpf__elf_bytes },
 };

@@ -34,6 +34,11 @@ enum fp_counter {
 	FP_CNT_TAPX_EXECUTED, /* packet the agent executed through its TAP */
 	FP_CNT_TAPX_BAD, /* on the TAP without a valid header: dropped */
 	FP_CNT_TAPX_NO_FLOW, /* executed packet without its flow: dropped */
+	FP_CNT_TUN_DECAP, /* GRE/ERSPAN packet decapsulated to its port */
+	FP_CNT_TUN_MALFORMED, /* GRE to an endpoint of ours, not decapsulable */
+	FP_CNT_TUN_NO_PORT, /* GRE to our endpoint that no port takes */
+	FP_CNT_TUN_ENCAP, /* packet encapsulated and sent to its underlay */
+	FP_CNT_TUN_ENCAP_FAILED, /* no room, no config or no underlay */
 	FP_CNT_MAX,
 };
 

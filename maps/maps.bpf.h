@@ -23,6 +23,7 @@
 #include "capacity.h"
 #include "slow_actions.h"
 #include "upcall_limit.h"
+#include "tunnel.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -156,5 +157,23 @@ struct {
 	__type(value, struct fp_upcall_port_stats);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } upcall_port_stats SEC(".maps");
+
+/* maps/tunnel.h: each tunnel port's configuration, by port number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FP_MAX_PORTS);
+	__type(key, __u32);
+	__type(value, struct fp_tunnel_port);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} tunnels SEC(".maps");
+
+/* The tunnel ports that end at an incoming packet's outer addresses. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FP_MAX_PORTS);
+	__type(key, struct fp_tun_endpoint_key);
+	__type(value, struct fp_tun_endpoint);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} tun_endpoints SEC(".maps");
 
 #endif

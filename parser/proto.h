@@ -30,6 +30,7 @@
 #define FP_ARP_ETH_LEN 28 /* ARP for Ethernet and IPv4 */
 
 #define FP_IPV4_HLEN 20
+#define FP_IPV4_DF 0x4000
 #define FP_IPV4_MF 0x2000
 #define FP_IPV4_OFFSET 0x1fff
 #define FP_IPV6_HLEN 40
@@ -43,6 +44,7 @@
 #define FP_IPPROTO_TCP 6
 #define FP_IPPROTO_UDP 17
 #define FP_IPPROTO_ROUTING 43
+#define FP_IPPROTO_GRE 47 /* tunnels: maps/tunnel.h */
 #define FP_IPPROTO_FRAGMENT 44
 #define FP_IPPROTO_AH 51
 #define FP_IPPROTO_ICMPV6 58

@@ -16,6 +16,8 @@ packages=(
 	gnuplot-nox                  # the benchmark chart (its smoke test runs in make check)
 	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
 	iproute2 util-linux procps   # ip/tc, nsenter for namespaces; pgrep
+	ethtool                      # offloads on and off in the e2e tests
+	python3-openvswitch          # OVS's ovs.flow.odp parser, for the cross-check
 )
 
 missing=()
