@@ -11,17 +11,17 @@
 #include "tunnel.h"
 
 struct fp_tunnel_opts {
-  __u32 type;           /* FP_PORT_GRE or FP_PORT_ERSPAN */
-  const char *underlay; /* a netdev port: name or number */
-  const char *local_ip, *remote_ip;
-  const char *local_mac, *remote_mac; /* NULL: from the system */
-  bool key_set;
-  __u32 key; /* GRE key; ERSPAN session id */
-  bool csum, seq, no_df;
-  int tos, ttl;                             /* -1: default (0, 64) */
-  int erspan_ver;                           /* 0: not given */
-  long erspan_idx, erspan_dir, erspan_hwid; /* -1: not given */
-  int malformed;                            /* enum fp_tun_malformed */
+	__u32 type;	      /* FP_PORT_GRE or FP_PORT_ERSPAN */
+	const char *underlay; /* a netdev port: name or number */
+	const char *local_ip, *remote_ip;
+	const char *local_mac, *remote_mac; /* NULL: from the system */
+	bool key_set;
+	__u32 key; /* GRE key; ERSPAN session id */
+	bool csum, seq, no_df;
+	int tos, ttl;				  /* -1: default (0, 64) */
+	int erspan_ver;				  /* 0: not given */
+	long erspan_idx, erspan_dir, erspan_hwid; /* -1: not given */
+	int malformed;				  /* enum fp_tun_malformed */
 };
 
 /* fp_tunnel_opts with every field at its "not given" value. */
@@ -36,11 +36,11 @@ void fp_tunnel_opts_init(struct fp_tunnel_opts *o);
  * the datapath as it was.
  */
 int fp_tunnel_port_add(struct fp_dp *dp, const char *name, __u32 no,
-                       const struct fp_tunnel_opts *o, __u32 *added);
+		       const struct fp_tunnel_opts *o, __u32 *added);
 /* Forget tunnel port @no (@port is its ports entry): its endpoint and
  * configuration. The caller clears the ports entry. */
 int fp_tunnel_port_forget(struct fp_dp *dp, __u32 no,
-                          const struct fp_port *port);
+			  const struct fp_port *port);
 /* The tunnel port using netdev port @no as its underlay, or 0. */
 __u32 fp_tunnel_port_over(struct fp_dp *dp, __u32 no);
 /* One line describing tunnel port @no's configuration, for port show. */

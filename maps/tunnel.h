@@ -22,7 +22,7 @@
 #define FP_GRE_F_RESERVED 0x0fff
 
 /* GRE protocol types of the payloads flowpath tunnels carry. */
-#define FP_GRE_PROTO_TEB 0x6558     /* Ethernet (gretap) */
+#define FP_GRE_PROTO_TEB 0x6558	    /* Ethernet (gretap) */
 #define FP_GRE_PROTO_ERSPAN1 0x88be /* ERSPAN type II */
 #define FP_GRE_PROTO_ERSPAN2 0x22eb /* ERSPAN type III */
 
@@ -37,8 +37,8 @@
 
 /* What a malformed GRE packet to one of our endpoints gets. */
 enum fp_tun_malformed {
-  FP_TUN_MALFORMED_DROP = 0,
-  FP_TUN_MALFORMED_PASS = 1, /* to the kernel stack, untouched */
+	FP_TUN_MALFORMED_DROP = 0,
+	FP_TUN_MALFORMED_PASS = 1, /* to the kernel stack, untouched */
 };
 
 /*
@@ -46,36 +46,36 @@ enum fp_tun_malformed {
  * of a GRE or ERSPAN port (ports[no].type says which).
  */
 struct fp_tunnel_port {
-  __be32 local; /* outer source on encap, destination on decap */
-  __be32 remote;
-  __be32 key;       /* GRE key, with FP_TUN_F_KEY; ERSPAN: the session id */
-  __u16 flags;      /* enum fp_tun_flags: KEY, CSUM, SEQ (GRE), DF */
-  __u8 tos;         /* outer TOS */
-  __u8 ttl;         /* outer TTL, never 0 */
-  __u8 erspan_ver;  /* 1 (type II) or 2 (type III); 0 for GRE */
-  __u8 erspan_dir;  /* v2: 0 ingress, 1 egress */
-  __u8 erspan_hwid; /* v2 */
-  __u8 pad0;
-  __u32 erspan_idx; /* v1 */
-  __u32 underlay;   /* port number the encapsulated packets leave by */
-  __u8 eth_src[6];  /* outer Ethernet header */
-  __u8 eth_dst[6];
-  __u32 seq;       /* next GRE sequence number, counted up by the stage */
-  __u32 malformed; /* enum fp_tun_malformed, as its endpoint's */
+	__be32 local; /* outer source on encap, destination on decap */
+	__be32 remote;
+	__be32 key;  /* GRE key, with FP_TUN_F_KEY; ERSPAN: the session id */
+	__u16 flags; /* enum fp_tun_flags: KEY, CSUM, SEQ (GRE), DF */
+	__u8 tos;    /* outer TOS */
+	__u8 ttl;    /* outer TTL, never 0 */
+	__u8 erspan_ver;  /* 1 (type II) or 2 (type III); 0 for GRE */
+	__u8 erspan_dir;  /* v2: 0 ingress, 1 egress */
+	__u8 erspan_hwid; /* v2 */
+	__u8 pad0;
+	__u32 erspan_idx; /* v1 */
+	__u32 underlay;	  /* port number the encapsulated packets leave by */
+	__u8 eth_src[6];  /* outer Ethernet header */
+	__u8 eth_dst[6];
+	__u32 seq;	 /* next GRE sequence number, counted up by the stage */
+	__u32 malformed; /* enum fp_tun_malformed, as its endpoint's */
 };
 
 /* Key of the tun_endpoints hash: an incoming packet's outer addresses. */
 struct fp_tun_endpoint_key {
-  __be32 local;  /* outer destination */
-  __be32 remote; /* outer source */
+	__be32 local;  /* outer destination */
+	__be32 remote; /* outer source */
 };
 
 /* Which ports end at one pair of addresses: at most one of each kind. */
 struct fp_tun_endpoint {
-  __u32 gre_port; /* 0: none */
-  __u32 erspan_port;
-  __u32 malformed; /* enum fp_tun_malformed, for both */
-  __u32 pad;
+	__u32 gre_port; /* 0: none */
+	__u32 erspan_port;
+	__u32 malformed; /* enum fp_tun_malformed, for both */
+	__u32 pad;
 };
 
 _Static_assert(sizeof(struct fp_tunnel_port) == 48, "tunnel port layout");

@@ -10,26 +10,28 @@
 
 #include "maps.bpf.h"
 
-static __always_inline void fp_count_tx(__u32 port, __u32 len, bool sent) {
-  struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
+static __always_inline void fp_count_tx(__u32 port, __u32 len, bool sent)
+{
+	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
 
-  if (!ps)
-    return;
-  if (sent) {
-    ps->tx_packets += 1;
-    ps->tx_bytes += len;
-  } else {
-    ps->tx_dropped += 1;
-  }
+	if (!ps)
+		return;
+	if (sent) {
+		ps->tx_packets += 1;
+		ps->tx_bytes += len;
+	} else {
+		ps->tx_dropped += 1;
+	}
 }
 
-static __always_inline void fp_count_rx(__u32 port, __u32 len) {
-  struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
+static __always_inline void fp_count_rx(__u32 port, __u32 len)
+{
+	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
 
-  if (ps) {
-    ps->rx_packets += 1;
-    ps->rx_bytes += len;
-  }
+	if (ps) {
+		ps->rx_packets += 1;
+		ps->rx_bytes += len;
+	}
 }
 
 /*
@@ -39,21 +41,22 @@ static __always_inline void fp_count_rx(__u32 port, __u32 len) {
  * (what it counts and does for other ports is its business alone).
  */
 static __always_inline int fp_output_last_fast(struct __sk_buff *skb,
-                                               __u32 in_port,
-                                               const struct fp_action *a) {
-  const struct fp_port *p;
-  __u32 port;
+					       __u32 in_port,
+					       const struct fp_action *a)
+{
+	const struct fp_port *p;
+	__u32 port;
 
-  if (a->type != FP_ACT_OUTPUT)
-    return -1;
-  port = a->u.output.port;
-  if (port == in_port && !(a->u.output.flags & FP_OUTPUT_F_IN_PORT))
-    return -1;
-  p = bpf_map_lookup_elem(&ports, &port);
-  if (!p || !p->ifindex || p->type != FP_PORT_NETDEV)
-    return -1;
-  fp_count_tx(port, skb->len, true);
-  return bpf_redirect(p->ifindex, 0);
+	if (a->type != FP_ACT_OUTPUT)
+		return -1;
+	port = a->u.output.port;
+	if (port == in_port && !(a->u.output.flags & FP_OUTPUT_F_IN_PORT))
+		return -1;
+	p = bpf_map_lookup_elem(&ports, &port);
+	if (!p || !p->ifindex || p->type != FP_PORT_NETDEV)
+		return -1;
+	fp_count_tx(port, skb->len, true);
+	return bpf_redirect(p->ifindex, 0);
 }
 
 #endif

@@ -11,52 +11,54 @@
 
 /* The header fields this packet's tunnel gets. */
 struct fp_encap {
-  __be32 src, dst;
-  __be32 key;  /* GRE key, or ERSPAN session id (low 10 bits) */
-  __u16 flags; /* enum fp_tun_flags */
-  __u8 tos, ttl;
-  __u8 erspan_ver, erspan_dir, erspan_hwid;
-  __u32 erspan_idx;
+	__be32 src, dst;
+	__be32 key;  /* GRE key, or ERSPAN session id (low 10 bits) */
+	__u16 flags; /* enum fp_tun_flags */
+	__u8 tos, ttl;
+	__u8 erspan_ver, erspan_dir, erspan_hwid;
+	__u32 erspan_idx;
 };
 
 static __always_inline void
 fp_encap_params(struct fp_encap *e, const struct fp_tunnel_port *tp,
-                const struct fp_action_set_tunnel *o) {
-  e->src = tp->local;
-  e->dst = tp->remote;
-  e->key = tp->key;
-  e->flags = tp->flags;
-  e->tos = tp->tos;
-  e->ttl = tp->ttl;
-  e->erspan_ver = tp->erspan_ver;
-  e->erspan_dir = tp->erspan_dir;
-  e->erspan_hwid = tp->erspan_hwid;
-  e->erspan_idx = tp->erspan_idx;
-  if (!o->given)
-    return;
-  if (o->given & FP_SET_TUN_ID)
-    e->key = (__be32)(o->tun.tun_id >> 32);
-  if (o->given & FP_SET_TUN_SRC)
-    e->src = o->tun.outer.ipv4.src;
-  if (o->given & FP_SET_TUN_DST)
-    e->dst = o->tun.outer.ipv4.dst;
-  if (o->given & FP_SET_TUN_TOS)
-    e->tos = o->tun.tos;
-  if (o->given & FP_SET_TUN_TTL)
-    e->ttl = o->tun.ttl;
-  if (o->given & FP_SET_TUN_FLAGS)
-    e->flags = o->tun.flags;
-  if ((o->given & FP_SET_TUN_ERSPAN) && tp->erspan_ver) {
-    e->erspan_ver = o->tun.erspan_ver;
-    e->erspan_idx = o->tun.erspan_idx;
-    e->erspan_dir = o->tun.erspan_dir;
-    e->erspan_hwid = o->tun.erspan_hwid;
-  }
+		const struct fp_action_set_tunnel *o)
+{
+	e->src = tp->local;
+	e->dst = tp->remote;
+	e->key = tp->key;
+	e->flags = tp->flags;
+	e->tos = tp->tos;
+	e->ttl = tp->ttl;
+	e->erspan_ver = tp->erspan_ver;
+	e->erspan_dir = tp->erspan_dir;
+	e->erspan_hwid = tp->erspan_hwid;
+	e->erspan_idx = tp->erspan_idx;
+	if (!o->given)
+		return;
+	if (o->given & FP_SET_TUN_ID)
+		e->key = (__be32)(o->tun.tun_id >> 32);
+	if (o->given & FP_SET_TUN_SRC)
+		e->src = o->tun.outer.ipv4.src;
+	if (o->given & FP_SET_TUN_DST)
+		e->dst = o->tun.outer.ipv4.dst;
+	if (o->given & FP_SET_TUN_TOS)
+		e->tos = o->tun.tos;
+	if (o->given & FP_SET_TUN_TTL)
+		e->ttl = o->tun.ttl;
+	if (o->given & FP_SET_TUN_FLAGS)
+		e->flags = o->tun.flags;
+	if ((o->given & FP_SET_TUN_ERSPAN) && tp->erspan_ver) {
+		e->erspan_ver = o->tun.erspan_ver;
+		e->erspan_idx = o->tun.erspan_idx;
+		e->erspan_dir = o->tun.erspan_dir;
+		e->erspan_hwid = o->tun.erspan_hwid;
+	}
 }
 
 static __always_inline int fp_store32(struct __sk_buff *skb, __u32 off,
-                                      __be32 v) {
-  return bpf_skb_store_bytes(skb, off, &v, sizeof(v), 0);
+				      __be32 v)
+{
+	return bpf_skb_store_bytes(skb, off, &v, sizeof(v), 0);
 }
 
 /*
@@ -65,245 +67,256 @@ static __always_inline int fp_store32(struct __sk_buff *skb, __u32 off,
  * units, granularity 0), hardware id and direction.
  */
 static __always_inline int fp_erspan_write(struct __sk_buff *skb, __u32 off,
-                                           const struct fp_encap *e, __u16 vid,
-                                           __u8 cos) {
-  __be32 w[3];
+					   const struct fp_encap *e, __u16 vid,
+					   __u8 cos)
+{
+	__be32 w[3];
 
-  /* en: 3, the frame keeps its tag; 0, no tag. */
-  w[0] = bpf_htonl(((__u32)e->erspan_ver << 28) | ((__u32)(vid & 0xfff) << 16) |
-                   ((__u32)cos << 13) | (vid ? 3u << 11 : 0) |
-                   (bpf_ntohl(e->key) & FP_ERSPAN_SID_MASK));
-  if (e->erspan_ver == 1) {
-    w[1] = bpf_htonl(e->erspan_idx & FP_ERSPAN_IDX_MASK);
-    return bpf_skb_store_bytes(skb, off, w, FP_ERSPAN1_HLEN, 0);
-  }
-  w[1] = bpf_htonl((__u32)(bpf_ktime_get_ns() / 100000));
-  /* security group tag 0, then p ft hwid d gra o */
-  w[2] = bpf_htonl(((e->erspan_hwid & FP_ERSPAN_HWID_MASK) << 4) |
-                   ((e->erspan_dir & 1) << 3));
-  return bpf_skb_store_bytes(skb, off, w, FP_ERSPAN2_HLEN, 0);
+	/* v1 en: 3, the frame keeps its tag, 0 no tag; v2 has bso there, 0 */
+	w[0] = bpf_htonl(((__u32)e->erspan_ver << 28) |
+			 ((__u32)(vid & 0xfff) << 16) | ((__u32)cos << 13) |
+			 (e->erspan_ver == 1 && vid ? 3u << 11 : 0) |
+			 (bpf_ntohl(e->key) & FP_ERSPAN_SID_MASK));
+	if (e->erspan_ver == 1) {
+		w[1] = bpf_htonl(e->erspan_idx & FP_ERSPAN_IDX_MASK);
+		return bpf_skb_store_bytes(skb, off, w, FP_ERSPAN1_HLEN, 0);
+	}
+	w[1] = bpf_htonl((__u32)(bpf_ktime_get_ns() / 100000));
+	/* security group tag 0, then p ft hwid d gra o */
+	w[2] = bpf_htonl(((e->erspan_hwid & FP_ERSPAN_HWID_MASK) << 4) |
+			 ((e->erspan_dir & 1) << 3));
+	return bpf_skb_store_bytes(skb, off, w, FP_ERSPAN2_HLEN, 0);
 }
 
 /* Outer header room and everything above it, once the room is there.
  * @inner is the frame's Ethernet header, @tag a tag taken out of skb
  * metadata (0: none), written back into the inner frame. */
 static __always_inline int fp_encap_write(struct __sk_buff *skb,
-                                          struct fp_tunnel_port *tp,
-                                          const struct fp_encap *e,
-                                          const __u8 *inner, __u32 tag,
-                                          __u16 vid, __u8 cos) {
-  struct fp_tun_outer o;
-  struct iphdr ip;
-  __u8 eth[18];
-  __u32 off = sizeof(o), i;
-  __u64 sum;
-  int c;
+					  struct fp_tunnel_port *tp,
+					  const struct fp_encap *e,
+					  const __u8 *inner, __u32 tag,
+					  __u16 vid, __u8 cos)
+{
+	struct fp_tun_outer o;
+	struct iphdr ip;
+	__u8 eth[18];
+	__u32 off = sizeof(o), i;
+	__u64 sum;
+	int c;
 
-  __builtin_memcpy(o.eth_dst, tp->eth_dst, 6);
-  __builtin_memcpy(o.eth_src, tp->eth_src, 6);
-  o.eth_proto = bpf_htons(FP_ETH_P_IP);
-  __builtin_memset(&ip, 0, sizeof(ip));
-  ip.version = 4;
-  ip.ihl = 5;
-  ip.tos = e->tos;
-  ip.tot_len = bpf_htons(skb->len - FP_ETH_HLEN);
-  if (e->flags & FP_TUN_F_DF)
-    ip.frag_off = bpf_htons(FP_IPV4_DF);
-  else
-    ip.id = (__be16)bpf_get_prandom_u32();
-  ip.ttl = e->ttl ? e->ttl : FP_TUN_TTL_DEFAULT;
-  ip.protocol = FP_IPPROTO_GRE;
-  ip.saddr = e->src;
-  ip.daddr = e->dst;
-  sum = bpf_csum_diff(NULL, 0, (__be32 *)&ip, sizeof(ip), 0);
-  ip.check = ~fp_csum_fold(sum);
-  __builtin_memcpy(&o.ip, &ip, sizeof(ip));
-  if (e->erspan_ver) {
-    o.gre_flags = bpf_htons(FP_GRE_F_SEQ);
-    o.gre_proto = bpf_htons(e->erspan_ver == 1 ? FP_GRE_PROTO_ERSPAN1
-                                               : FP_GRE_PROTO_ERSPAN2);
-  } else {
-    o.gre_flags = bpf_htons((e->flags & FP_TUN_F_CSUM ? FP_GRE_F_CSUM : 0) |
-                            (e->flags & FP_TUN_F_KEY ? FP_GRE_F_KEY : 0) |
-                            (e->flags & FP_TUN_F_SEQ ? FP_GRE_F_SEQ : 0));
-    o.gre_proto = bpf_htons(FP_GRE_PROTO_TEB);
-  }
-  if (bpf_skb_store_bytes(skb, 0, &o, sizeof(o), 0))
-    return -1;
+	__builtin_memcpy(o.eth_dst, tp->eth_dst, 6);
+	__builtin_memcpy(o.eth_src, tp->eth_src, 6);
+	o.eth_proto = bpf_htons(FP_ETH_P_IP);
+	__builtin_memset(&ip, 0, sizeof(ip));
+	ip.version = 4;
+	ip.ihl = 5;
+	ip.tos = e->tos;
+	ip.tot_len = bpf_htons(skb->len - FP_ETH_HLEN);
+	if (e->flags & FP_TUN_F_DF)
+		ip.frag_off = bpf_htons(FP_IPV4_DF);
+	else
+		ip.id = (__be16)bpf_get_prandom_u32();
+	ip.ttl = e->ttl ? e->ttl : FP_TUN_TTL_DEFAULT;
+	ip.protocol = FP_IPPROTO_GRE;
+	ip.saddr = e->src;
+	ip.daddr = e->dst;
+	sum = bpf_csum_diff(NULL, 0, (__be32 *)&ip, sizeof(ip), 0);
+	ip.check = ~fp_csum_fold(sum);
+	__builtin_memcpy(&o.ip, &ip, sizeof(ip));
+	if (e->erspan_ver) {
+		o.gre_flags = bpf_htons(FP_GRE_F_SEQ);
+		o.gre_proto =
+			bpf_htons(e->erspan_ver == 1 ? FP_GRE_PROTO_ERSPAN1
+						     : FP_GRE_PROTO_ERSPAN2);
+	} else {
+		o.gre_flags = bpf_htons(
+			(e->flags & FP_TUN_F_CSUM ? FP_GRE_F_CSUM : 0) |
+			(e->flags & FP_TUN_F_KEY ? FP_GRE_F_KEY : 0) |
+			(e->flags & FP_TUN_F_SEQ ? FP_GRE_F_SEQ : 0));
+		o.gre_proto = bpf_htons(FP_GRE_PROTO_TEB);
+	}
+	if (bpf_skb_store_bytes(skb, 0, &o, sizeof(o), 0))
+		return -1;
 
-  if (!e->erspan_ver && (e->flags & FP_TUN_F_CSUM)) {
-    if (fp_store32(skb, off, 0)) /* filled in last */
-      return -1;
-    off += 4;
-  }
-  if (!e->erspan_ver && (e->flags & FP_TUN_F_KEY)) {
-    if (fp_store32(skb, off, e->key))
-      return -1;
-    off += 4;
-  }
-  if (e->erspan_ver || (e->flags & FP_TUN_F_SEQ)) {
-    if (fp_store32(skb, off, bpf_htonl(__sync_fetch_and_add(&tp->seq, 1))))
-      return -1;
-    off += 4;
-  }
-  if (e->erspan_ver) {
-    if (fp_erspan_write(skb, off, e, vid, cos))
-      return -1;
-    off += e->erspan_ver == 1 ? FP_ERSPAN1_HLEN : FP_ERSPAN2_HLEN;
-  }
+	if (!e->erspan_ver && (e->flags & FP_TUN_F_CSUM)) {
+		if (fp_store32(skb, off, 0)) /* filled in last */
+			return -1;
+		off += 4;
+	}
+	if (!e->erspan_ver && (e->flags & FP_TUN_F_KEY)) {
+		if (fp_store32(skb, off, e->key))
+			return -1;
+		off += 4;
+	}
+	if (e->erspan_ver || (e->flags & FP_TUN_F_SEQ)) {
+		if (fp_store32(skb, off,
+			       bpf_htonl(__sync_fetch_and_add(&tp->seq, 1))))
+			return -1;
+		off += 4;
+	}
+	if (e->erspan_ver) {
+		if (fp_erspan_write(skb, off, e, vid, cos))
+			return -1;
+		off += e->erspan_ver == 1 ? FP_ERSPAN1_HLEN : FP_ERSPAN2_HLEN;
+	}
 
-  for (i = 0; i < 12; i++)
-    eth[i] = inner[i];
-  if (tag) {
-    eth[12] = tag >> 24;
-    eth[13] = tag >> 16;
-    eth[14] = tag >> 8;
-    eth[15] = tag;
-    eth[16] = inner[12];
-    eth[17] = inner[13];
-    if (bpf_skb_store_bytes(skb, off, eth, 18, 0))
-      return -1;
-  } else {
-    eth[12] = inner[12];
-    eth[13] = inner[13];
-    if (bpf_skb_store_bytes(skb, off, eth, 14, 0))
-      return -1;
-  }
+	for (i = 0; i < 12; i++)
+		eth[i] = inner[i];
+	if (tag) {
+		eth[12] = tag >> 24;
+		eth[13] = tag >> 16;
+		eth[14] = tag >> 8;
+		eth[15] = tag;
+		eth[16] = inner[12];
+		eth[17] = inner[13];
+		if (bpf_skb_store_bytes(skb, off, eth, 18, 0))
+			return -1;
+	} else {
+		eth[12] = inner[12];
+		eth[13] = inner[13];
+		if (bpf_skb_store_bytes(skb, off, eth, 14, 0))
+			return -1;
+	}
 
-  if (!e->erspan_ver && (e->flags & FP_TUN_F_CSUM)) {
-    __be16 csum;
+	if (!e->erspan_ver && (e->flags & FP_TUN_F_CSUM)) {
+		__be16 csum;
 
-    c = fp_skb_csum(skb, sizeof(o) - FP_GRE_HLEN);
-    if (c < 0)
-      return -1;
-    csum = ~(__u16)c;
-    if (bpf_skb_store_bytes(skb, sizeof(o), &csum, sizeof(csum), 0))
-      return -1;
-  }
-  return 0;
+		c = fp_skb_csum(skb, sizeof(o) - FP_GRE_HLEN);
+		if (c < 0)
+			return -1;
+		csum = ~(__u16)c;
+		if (bpf_skb_store_bytes(skb, sizeof(o), &csum, sizeof(csum), 0))
+			return -1;
+	}
+	return 0;
 }
 
 /* Undo the room and the tag's move, for the actions after a clone. */
 static __always_inline int fp_encap_undo(struct __sk_buff *skb, __u32 room,
-                                         const __u8 *inner, __u32 tag) {
-  if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, 0) ||
-      bpf_skb_store_bytes(skb, 0, inner, FP_ETH_HLEN, 0))
-    return -1;
-  if (tag && bpf_skb_vlan_push(skb, bpf_htons(tag >> 16), tag & 0xffff))
-    return -1;
-  return 0;
+					 const __u8 *inner, __u32 tag)
+{
+	if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, 0) ||
+	    bpf_skb_store_bytes(skb, 0, inner, FP_ETH_HLEN, 0))
+		return -1;
+	if (tag && bpf_skb_vlan_push(skb, bpf_htons(tag >> 16), tag & 0xffff))
+		return -1;
+	return 0;
 }
 
 SEC("tc")
-int fp_tunnel_encap(struct __sk_buff *skb) {
-  struct fp_scratch *s = fp_scratch_get();
-  const struct fp_port *p, *u;
-  struct fp_tunnel_port *tp;
-  const struct fp_action *a;
-  struct fp_encap e;
-  __u8 inner[FP_ETH_HLEN];
-  __u32 port, idx, room, tag = 0, l2;
-  __u16 vid = 0;
-  __u8 cos = 0;
-  __u64 flags;
-  bool last;
+int fp_tunnel_encap(struct __sk_buff *skb)
+{
+	struct fp_scratch *s = fp_scratch_get();
+	const struct fp_port *p, *u;
+	struct fp_tunnel_port *tp;
+	const struct fp_action *a;
+	struct fp_encap e;
+	__u8 inner[FP_ETH_HLEN];
+	__u32 port, idx, room, tag = 0, l2;
+	__u16 vid = 0;
+	__u8 cos = 0;
+	__u64 flags;
+	bool last;
 
-  if (!s)
-    return TC_ACT_SHOT;
-  a = fp_cur_action(skb, s);
-  if (!a)
-    return TC_ACT_SHOT;
-  idx = skb->cb[FP_CB_ACTION_IDX];
-  last = idx + 1 >= s->n_actions;
-  port = a->u.output.port;
+	if (!s)
+		return TC_ACT_SHOT;
+	a = fp_cur_action(skb, s);
+	if (!a)
+		return TC_ACT_SHOT;
+	idx = skb->cb[FP_CB_ACTION_IDX];
+	last = idx + 1 >= s->n_actions;
+	port = a->u.output.port;
 
-  p = bpf_map_lookup_elem(&ports, &port);
-  tp = bpf_map_lookup_elem(&tunnels, &port);
-  if (!p || !tp || (p->type != FP_PORT_GRE && p->type != FP_PORT_ERSPAN))
-    goto failed;
-  u = bpf_map_lookup_elem(&ports, &tp->underlay);
-  if (!u || !u->ifindex || u->type != FP_PORT_NETDEV)
-    goto failed;
-  /* This stage is a tail call lookup did not count: the actions after
+	p = bpf_map_lookup_elem(&ports, &port);
+	tp = bpf_map_lookup_elem(&tunnels, &port);
+	if (!p || !tp || (p->type != FP_PORT_GRE && p->type != FP_PORT_ERSPAN))
+		goto failed;
+	u = bpf_map_lookup_elem(&ports, &tp->underlay);
+	if (!u || !u->ifindex || u->type != FP_PORT_NETDEV)
+		goto failed;
+	/* This stage is a tail call lookup did not count: the actions after
    * it must still fit, else stop before the packet is changed. */
-  if (!last &&
-      skb->cb[FP_CB_DEPTH] + (s->n_actions - idx - 1) > FP_TAIL_CALL_LIMIT) {
-    fp_count(FP_CNT_TAIL_CALL_BUDGET);
-    return TC_ACT_SHOT;
-  }
-  fp_encap_params(&e, tp, &s->tun_out);
-  if (p->type == FP_PORT_ERSPAN && e.erspan_ver != 1 && e.erspan_ver != 2)
-    goto failed;
-  if (p->type == FP_PORT_GRE)
-    e.erspan_ver = 0;
-  /* The GRE checksum is over the whole packet: not for GSO ones. */
-  if (!e.erspan_ver && (e.flags & FP_TUN_F_CSUM) && skb->gso_size)
-    goto failed;
+	if (!last && skb->cb[FP_CB_DEPTH] + (s->n_actions - idx - 1) >
+			     FP_TAIL_CALL_LIMIT) {
+		fp_count(FP_CNT_TAIL_CALL_BUDGET);
+		return TC_ACT_SHOT;
+	}
+	fp_encap_params(&e, tp, &s->tun_out);
+	if (p->type == FP_PORT_ERSPAN && e.erspan_ver != 1 && e.erspan_ver != 2)
+		goto failed;
+	if (p->type == FP_PORT_GRE)
+		e.erspan_ver = 0;
+	/* The GRE checksum is over the whole packet: not for GSO ones. */
+	if (!e.erspan_ver && (e.flags & FP_TUN_F_CSUM) && skb->gso_size)
+		goto failed;
 
-  if (bpf_skb_load_bytes(skb, 0, inner, sizeof(inner)))
-    goto failed;
-  /* A tag in skb metadata would be put on the outer frame by the
+	if (bpf_skb_load_bytes(skb, 0, inner, sizeof(inner)))
+		goto failed;
+	/* A tag in skb metadata would be put on the outer frame by the
    * underlay's driver: it belongs to the inner one. */
-  if (skb->vlan_present) {
-    tag = ((__u32)bpf_ntohs((__be16)skb->vlan_proto) << 16) |
-          (skb->vlan_tci & 0xffff);
-    vid = skb->vlan_tci & 0xfff;
-  } else if (inner[12] == 0x81 && inner[13] == 0x00) {
-    __be16 tci;
+	if (skb->vlan_present) {
+		tag = ((__u32)bpf_ntohs((__be16)skb->vlan_proto) << 16) |
+		      (skb->vlan_tci & 0xffff);
+		vid = skb->vlan_tci & 0xfff;
+	} else if (inner[12] == 0x81 && inner[13] == 0x00) {
+		__be16 tci;
 
-    if (!bpf_skb_load_bytes(skb, FP_ETH_HLEN, &tci, sizeof(tci)))
-      vid = bpf_ntohs(tci) & 0xfff;
-  }
-  if (s->key.eth_type == bpf_htons(FP_ETH_P_IP) ||
-      s->key.eth_type == bpf_htons(FP_ETH_P_IPV6))
-    cos = s->key.nw_tos >> 5;
+		if (!bpf_skb_load_bytes(skb, FP_ETH_HLEN, &tci, sizeof(tci)))
+			vid = bpf_ntohs(tci) & 0xfff;
+	}
+	if (s->key.eth_type == bpf_htons(FP_ETH_P_IP) ||
+	    s->key.eth_type == bpf_htons(FP_ETH_P_IPV6))
+		cos = s->key.nw_tos >> 5;
 
-  /* IPv4 and GRE's base header, and the inner Ethernet header: the
+	/* IPv4 and GRE's base header, and the inner Ethernet header: the
    * outer one takes the place of the frame's own. */
-  room = sizeof(struct fp_tun_outer);
-  if (e.erspan_ver)
-    room += 4 + (e.erspan_ver == 1 ? FP_ERSPAN1_HLEN : FP_ERSPAN2_HLEN);
-  else
-    room += 4 * (!!(e.flags & FP_TUN_F_CSUM) + !!(e.flags & FP_TUN_F_KEY) +
-                 !!(e.flags & FP_TUN_F_SEQ));
-  l2 = FP_ETH_HLEN;
-  if (tag) {
-    if (bpf_skb_vlan_pop(skb))
-      goto failed;
-    room += 4;
-    l2 += 4;
-  }
-  flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_GRE |
-          ((__u64)l2 << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
-  if (!tag)
-    flags |= BPF_F_ADJ_ROOM_ENCAP_L2_ETH;
-  if (bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC, flags)) {
-    if (tag)
-      bpf_skb_vlan_push(skb, bpf_htons(tag >> 16), tag & 0xffff);
-    goto failed;
-  }
-  if (fp_encap_write(skb, tp, &e, inner, tag, vid, cos)) {
-    /* Half written: it cannot go on. */
-    fp_count(FP_CNT_ACTION_FAILED);
-    return TC_ACT_SHOT;
-  }
-  fp_count(FP_CNT_TUN_ENCAP);
-  fp_count_tx(port, skb->len, true);
-  if (last)
-    return bpf_redirect(u->ifindex, 0);
-  bpf_clone_redirect(skb, u->ifindex, 0);
-  if (fp_encap_undo(skb, room, inner, tag)) {
-    fp_count(FP_CNT_ACTION_FAILED);
-    return TC_ACT_SHOT;
-  }
-  return fp_next_action(skb, s);
+	room = sizeof(struct fp_tun_outer);
+	if (e.erspan_ver)
+		room += 4 +
+			(e.erspan_ver == 1 ? FP_ERSPAN1_HLEN : FP_ERSPAN2_HLEN);
+	else
+		room += 4 * (!!(e.flags & FP_TUN_F_CSUM) +
+			     !!(e.flags & FP_TUN_F_KEY) +
+			     !!(e.flags & FP_TUN_F_SEQ));
+	l2 = FP_ETH_HLEN;
+	if (tag) {
+		if (bpf_skb_vlan_pop(skb))
+			goto failed;
+		room += 4;
+		l2 += 4;
+	}
+	flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_GRE |
+		((__u64)l2 << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
+	if (!tag)
+		flags |= BPF_F_ADJ_ROOM_ENCAP_L2_ETH;
+	if (bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC, flags)) {
+		if (tag)
+			bpf_skb_vlan_push(skb, bpf_htons(tag >> 16),
+					  tag & 0xffff);
+		goto failed;
+	}
+	if (fp_encap_write(skb, tp, &e, inner, tag, vid, cos)) {
+		/* Half written: it cannot go on. */
+		fp_count(FP_CNT_ACTION_FAILED);
+		return TC_ACT_SHOT;
+	}
+	fp_count(FP_CNT_TUN_ENCAP);
+	fp_count_tx(port, skb->len, true);
+	if (last)
+		return bpf_redirect(u->ifindex, 0);
+	bpf_clone_redirect(skb, u->ifindex, 0);
+	if (fp_encap_undo(skb, room, inner, tag)) {
+		fp_count(FP_CNT_ACTION_FAILED);
+		return TC_ACT_SHOT;
+	}
+	return fp_next_action(skb, s);
 
 failed:
-  fp_count(FP_CNT_TUN_ENCAP_FAILED);
-  fp_count_tx(port, skb->len, false);
-  if (last)
-    return TC_ACT_SHOT;
-  return fp_next_action(skb, s);
+	fp_count(FP_CNT_TUN_ENCAP_FAILED);
+	fp_count_tx(port, skb->len, false);
+	if (last)
+		return TC_ACT_SHOT;
+	return fp_next_action(skb, s);
 }
 
 char LICENSE[] SEC("license") = "GPL";
