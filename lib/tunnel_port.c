@@ -323,7 +323,7 @@ int fp_tunnel_port_add(struct fp_dp *dp, const char *name, __u32 no,
 	port.type = o->type;
 	snprintf(port.name, sizeof(port.name), "%s", name);
 	/* Configuration first, the port next, the endpoint last: decap finds
-   * the port only once everything it reads is there. */
+	 * the port only once everything it reads is there. */
 	err = fp_port_stats_clear(dp, no);
 	if (!err &&
 	    bpf_map_update_elem(dp->map_fd[FP_MAP_TUNNELS], &no, &t, BPF_ANY))

@@ -62,7 +62,7 @@ static __always_inline int fp_decap_parse(struct __sk_buff *skb,
 
 	if (gre_flags & FP_GRE_F_CSUM) {
 		/* The sum over the whole GRE packet, its own checksum word
-     * included, is 0xffff when the checksum is right. */
+		 * included, is 0xffff when the checksum is right. */
 		if (fp_skb_csum(skb, off) != 0xffff)
 			return FP_DECAP_MALFORMED;
 		tun->flags |= FP_TUN_F_CSUM;
@@ -171,7 +171,7 @@ int fp_tunnel_decap(struct __sk_buff *skb)
 		goto malformed;
 
 	/* Strip everything before the inner frame: remove hlen bytes after
-   * the outer MAC header, then write the inner one over it. */
+	 * the outer MAC header, then write the inner one over it. */
 	if (bpf_skb_load_bytes(skb, hlen, inner_eth, sizeof(inner_eth)))
 		goto malformed;
 	if (inner_eth[12] == (FP_ETH_P_IP >> 8) && inner_eth[13] == 0)

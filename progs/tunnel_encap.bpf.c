@@ -191,14 +191,12 @@ static __always_inline int fp_encap_write(struct __sk_buff *skb,
 	return 0;
 }
 
-/* Undo the room and the tag's move, for the actions after a clone. */
+/* Take the room off again, for the actions after a clone. */
 static __always_inline int fp_encap_undo(struct __sk_buff *skb, __u32 room,
-					 const __u8 *inner, __u32 tag)
+					 const __u8 *inner)
 {
 	if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, 0) ||
 	    bpf_skb_store_bytes(skb, 0, inner, FP_ETH_HLEN, 0))
-		return -1;
-	if (tag && bpf_skb_vlan_push(skb, bpf_htons(tag >> 16), tag & 0xffff))
 		return -1;
 	return 0;
 }
@@ -212,7 +210,9 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	const struct fp_action *a;
 	struct fp_encap e;
 	__u8 inner[FP_ETH_HLEN];
-	__u32 port, idx, room, tag = 0, l2;
+	__u32 port, idx, room, tag = 0;
+	bool grow_head;
+	int err;
 	__u16 vid = 0;
 	__u8 cos = 0;
 	__u64 flags;
@@ -235,7 +235,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	if (!u || !u->ifindex || u->type != FP_PORT_NETDEV)
 		goto failed;
 	/* This stage is a tail call lookup did not count: the actions after
-   * it must still fit, else stop before the packet is changed. */
+	 * it must still fit, else stop before the packet is changed. */
 	if (!last && skb->cb[FP_CB_DEPTH] + (s->n_actions - idx - 1) >
 			     FP_TAIL_CALL_LIMIT) {
 		fp_count(FP_CNT_TAIL_CALL_BUDGET);
@@ -253,7 +253,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	if (bpf_skb_load_bytes(skb, 0, inner, sizeof(inner)))
 		goto failed;
 	/* A tag in skb metadata would be put on the outer frame by the
-   * underlay's driver: it belongs to the inner one. */
+	 * underlay's driver: it belongs to the inner one. */
 	if (skb->vlan_present) {
 		tag = ((__u32)bpf_ntohs((__be16)skb->vlan_proto) << 16) |
 		      (skb->vlan_tci & 0xffff);
@@ -268,8 +268,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	    s->key.eth_type == bpf_htons(FP_ETH_P_IPV6))
 		cos = s->key.nw_tos >> 5;
 
-	/* IPv4 and GRE's base header, and the inner Ethernet header: the
-   * outer one takes the place of the frame's own. */
+	/* The outer headers: Ethernet, IPv4, GRE and its options, ERSPAN. */
 	room = sizeof(struct fp_tun_outer);
 	if (e.erspan_ver)
 		room += 4 +
@@ -278,23 +277,32 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 		room += 4 * (!!(e.flags & FP_TUN_F_CSUM) +
 			     !!(e.flags & FP_TUN_F_KEY) +
 			     !!(e.flags & FP_TUN_F_SEQ));
-	l2 = FP_ETH_HLEN;
-	if (tag) {
-		if (bpf_skb_vlan_pop(skb))
-			goto failed;
-		room += 4;
-		l2 += 4;
-	}
-	flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_GRE |
-		((__u64)l2 << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
-	if (!tag)
-		flags |= BPF_F_ADJ_ROOM_ENCAP_L2_ETH;
-	if (bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC, flags)) {
-		if (tag)
-			bpf_skb_vlan_push(skb, bpf_htons(tag >> 16),
-					  tag & 0xffff);
+	if (tag && bpf_skb_vlan_pop(skb))
 		goto failed;
+	/*
+	 * adjust_room, which also tells GSO about the tunnel, takes IP
+	 * packets only; anything else (ARP, a tag that stays in the frame,
+	 * one from metadata) gets its room in front, the frame kept whole,
+	 * the tag written after its MACs. That room cannot be taken off
+	 * again: such a frame can be encapsulated by its last output only.
+	 */
+	grow_head = tag || (skb->protocol != bpf_htons(FP_ETH_P_IP) &&
+			    skb->protocol != bpf_htons(FP_ETH_P_IPV6));
+	if (grow_head) {
+		if (!last)
+			goto failed_tag;
+		if (tag)
+			room += 4;
+		err = bpf_skb_change_head(skb, room, 0);
+	} else {
+		flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 |
+			BPF_F_ADJ_ROOM_ENCAP_L4_GRE |
+			BPF_F_ADJ_ROOM_ENCAP_L2_ETH |
+			((__u64)FP_ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
+		err = bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC, flags);
 	}
+	if (err)
+		goto failed_tag;
 	if (fp_encap_write(skb, tp, &e, inner, tag, vid, cos)) {
 		/* Half written: it cannot go on. */
 		fp_count(FP_CNT_ACTION_FAILED);
@@ -305,12 +313,15 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	if (last)
 		return bpf_redirect(u->ifindex, 0);
 	bpf_clone_redirect(skb, u->ifindex, 0);
-	if (fp_encap_undo(skb, room, inner, tag)) {
+	if (fp_encap_undo(skb, room, inner)) {
 		fp_count(FP_CNT_ACTION_FAILED);
 		return TC_ACT_SHOT;
 	}
 	return fp_next_action(skb, s);
 
+failed_tag:
+	if (tag)
+		bpf_skb_vlan_push(skb, bpf_htons(tag >> 16), tag & 0xffff);
 failed:
 	fp_count(FP_CNT_TUN_ENCAP_FAILED);
 	fp_count_tx(port, skb->len, false);

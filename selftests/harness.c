@@ -476,13 +476,14 @@ static int fp_h_read_wire(struct fp_h *h, struct fp_h_snap *s)
 
 int fp_h_snap(struct fp_h *h, struct fp_h_snap *s)
 {
-	int i, err;
+	__u32 no;
+	int err;
 
 	memset(s, 0, sizeof(*s));
 	err = fp_counters_read(&h->dp, s->cnt);
-	for (i = 0; !err && i < h->n_ports; i++)
-		err = fp_port_stats_sum(&h->dp, h->port[i].no,
-					&s->port[h->port[i].no]);
+	/* Every port number, not just the veth ports: tunnel ports too. */
+	for (no = 1; !err && no <= FP_H_MAX_PORTS; no++)
+		err = fp_port_stats_sum(&h->dp, no, &s->port[no]);
 	if (!err)
 		err = fp_h_read_wire(h, s);
 	return err;
