@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 at_exit "rm -rf $tmp"
 MAC1=02:00:00:00:0b:01 MAC2=02:00:00:00:0b:02 MAC3=02:00:00:00:0b:03
 IP1=192.0.2.1 IP2=198.51.100.2
-PER_FLOW=600 RATE=225 # 3 flows interleaved: 8 s of traffic
+PER_FLOW=750 RATE=225 # 3 flows interleaved: 10 s of traffic
 
 udp() { # OUT DPORT COUNT
 	traffic udp "$1" --count "$3" --vary --src-mac $MAC1 --dst-mac $MAC2 \
