@@ -44,6 +44,7 @@ int fp_agent_ports_refresh(struct fp_agent *a)
 		err = fp_port_get(&a->dp, no, &port);
 		if (err)
 			return err;
+		a->port_info[no] = port;
 		if (port.type == FP_PORT_UNUSED || !port.ifindex)
 			continue;
 		a->ports[n].port = no;
@@ -166,6 +167,7 @@ static void agent_free(struct fp_agent *a)
 {
 	fp_agent_ctl_close(a);
 	fp_agent_upcalls_close(a);
+	fp_agent_slow_close(a);
 	fp_tap_close(&a->tap);
 	if (a->timerfd >= 0)
 		close(a->timerfd);
@@ -187,11 +189,13 @@ static void log_summary(const struct fp_agent *a)
 {
 	const struct fp_agent_stats *s = &a->st;
 
-	fp_info("agent: %s: %llu upcalls (%llu lost), %llu flows installed, %llu packets executed, %llu expired, %llu evicted",
+	fp_info("agent: %s: %llu upcalls (%llu lost), %llu flows installed, %llu packets executed (%llu by the slow path, %llu dropped there), %llu expired, %llu evicted",
 		a->dp.name, (unsigned long long)s->upcalls,
 		(unsigned long long)s->upcalls_lost,
 		(unsigned long long)s->installed,
 		(unsigned long long)s->executed,
+		(unsigned long long)s->slow_executed,
+		(unsigned long long)s->slow_dropped,
 		(unsigned long long)s->expired,
 		(unsigned long long)s->evicted);
 }
@@ -241,6 +245,8 @@ static int agent_start(struct fp_agent *a, const struct fp_agent_opts *opts)
 		return ret;
 	}
 	ret = tap_setup(a);
+	if (!ret)
+		ret = fp_agent_slow_open(a);
 	if (ret)
 		return ret;
 	/* Flows a previous agent (or the CLI) installed are adopted, not
@@ -274,6 +280,7 @@ int fp_agent_run(const struct fp_agent_opts *opts)
 	a->opts = *opts;
 	a->epfd = a->sigfd = a->timerfd = a->ctl_fd = a->lock_fd = -1;
 	a->tap.fd = -1;
+	a->tx.fd = -1;
 	for (i = 0; i < FP_MAP_COUNT; i++)
 		a->dp.map_fd[i] = -1;
 	a->dp.lock_fd = -1;

@@ -5,7 +5,9 @@
  * (lib/ofrule.h), installs an exact-match flow for it and executes the
  * packet through its TAP (tap.h), and keeps the installed flows true to
  * the rules: revalidation when rules or learnt MACs change, expiry of idle
- * flows, eviction when the table is full. Single-threaded: one epoll loop
+ * flows, eviction when the table is full. Packets of flows the datapath
+ * cannot run (slow path) it executes itself (slow_path.c) and sends out of
+ * the ports' devices (port_tx.h). Single-threaded: one epoll loop
  * serves the perf buffer, the control socket (ctl.h), a 1 s timer and the
  * signals that stop it.
  */
@@ -14,10 +16,12 @@
 
 #include <stdbool.h>
 
+#include "counters.h"
 #include "dp.h"
 #include "flow_table.h"
 #include "ofrule.h"
 #include "ports.h"
+#include "port_tx.h"
 #include "upcall.h"
 #include "tap.h"
 
@@ -42,6 +46,10 @@ struct fp_agent_stats {
 	__u64 xlate_failed; /* installed as drop: the rule could not translate */
 	__u64 executed; /* packets written to the TAP */
 	__u64 not_executed; /* truncated or too short to execute */
+	__u64 slow_executed; /* slow-path packets whose whole list ran */
+	__u64 slow_dropped; /* slow-path packets dropped (a reason in slow_cnt) */
+	__u64 slow_outputs; /* copies the slow path sent out of a device */
+	__u64 slow_tx_dropped; /* copies a port could not take (tunnel, send) */
 	__u64 table_full; /* installs that found the table full */
 	__u64 evicted; /* flows removed to make room */
 	__u64 expired; /* flows removed for being idle */
@@ -53,6 +61,7 @@ struct fp_agent_stats {
 };
 
 struct fp_agent_flow; /* flows.c: what the agent knows of one flow */
+struct fp_agent_slow; /* slow_path.c: its executor and buffers */
 
 struct fp_agent {
 	struct fp_agent_opts opts;
@@ -67,6 +76,15 @@ struct fp_agent {
 
 	struct fp_xlate_port ports[FP_MAX_PORTS];
 	unsigned int n_ports;
+	/* Every port by number (type FP_PORT_UNUSED if none), for the slow
+	 * path's outputs; refreshed with ports[]. */
+	struct fp_port port_info[FP_MAX_PORTS];
+
+	/* slow_path.c: its socket, its buffers, and why it dropped packets
+	 * (enum fp_counter, as the executor counts them). */
+	struct fp_port_tx tx;
+	struct fp_agent_slow *slow;
+	__u64 slow_cnt[FP_CNT_MAX];
 
 	/* flows.c: a hash table of struct fp_agent_flow by key. */
 	struct fp_agent_flow **buckets;
@@ -110,12 +128,19 @@ void fp_agent_flow_build(const struct fp_slow_actions *all,
 			 struct fp_flow *flow);
 
 /*
- * slow_path.c, the hook for flows the datapath cannot run itself (reason
- * slow_path or tail_call_budget): execute @pkt (@len bytes, arrived on
- * up->in_port) with the flow's whole action list. This build drops it.
+ * slow_path.c, the execution of packets of flows the datapath cannot run
+ * itself (reason slow_path or tail_call_budget, or a miss whose new flow is
+ * slow-path): run @pkt (@len bytes, the whole packet, arrived on
+ * up->in_port, keyed up->key) through the flow's whole action list with
+ * lib/pkt_exec.h and send its outputs out of the ports' devices. The list
+ * is @all (a translation just made) or, if NULL, the one installed at
+ * up->key. Counted in st.slow_* and slow_cnt.
  */
+int fp_agent_slow_open(struct fp_agent *a);
+void fp_agent_slow_close(struct fp_agent *a);
 void fp_agent_slow_path(struct fp_agent *a, const struct fp_upcall *up,
-			const void *pkt, __u32 len);
+			const void *pkt, __u32 len,
+			const struct fp_slow_actions *all);
 
 /* flows.c */
 int fp_agent_flows_init(struct fp_agent *a);
@@ -131,6 +156,10 @@ enum fp_agent_exec_how {
 	FP_EXEC_SLOW, /* by fp_agent_slow_path() */
 };
 enum fp_agent_exec_how fp_agent_flow_known(struct fp_agent *a, const struct fp_flow_key *key);
+/* A packet of the flow at @key that the agent executed and the datapath did
+ * not count (a miss run by the slow path): one for the flow's rule. */
+void fp_agent_flow_credit_packet(struct fp_agent *a,
+				 const struct fp_flow_key *key, __u32 bytes);
 /*
  * Walk the datapath's flows: credit their new packets to their rules,
  * adopt flows the agent did not install, refresh the MACs of active flows,

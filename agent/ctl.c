@@ -16,6 +16,7 @@
 
 #include "agent.h"
 #include "ctl.h"
+#include "dp_counters.h"
 #include "log.h"
 #include "mac_learning.h"
 
@@ -94,6 +95,7 @@ static int dump_rule(struct fp_rule *r, void *arg)
 static void status(struct fp_agent *a, FILE *f)
 {
 	const struct fp_agent_stats *s = &a->st;
+	unsigned int i;
 
 #define P(name) fprintf(f, "%s: %llu\n", #name, (unsigned long long)s->name)
 	fprintf(f, "datapath: %s\ntap: %s\nrules: %u\nflows: %u\nmacs: %u\n",
@@ -108,6 +110,10 @@ static void status(struct fp_agent *a, FILE *f)
 	P(xlate_failed);
 	P(executed);
 	P(not_executed);
+	P(slow_executed);
+	P(slow_dropped);
+	P(slow_outputs);
+	P(slow_tx_dropped);
 	P(table_full);
 	P(evicted);
 	P(expired);
@@ -117,6 +123,11 @@ static void status(struct fp_agent *a, FILE *f)
 	P(adopted);
 	P(mac_moves);
 #undef P
+	/* Why the slow path dropped packets, by the datapath's names. */
+	for (i = 0; i < FP_CNT_MAX; i++)
+		if (a->slow_cnt[i])
+			fprintf(f, "slow_%s: %llu\n", fp_counter_names[i],
+				(unsigned long long)a->slow_cnt[i]);
 }
 
 /* Carry out one request; output lines into @out, a message into @err. */

@@ -140,6 +140,21 @@ enum fp_agent_exec_how fp_agent_flow_known(struct fp_agent *a, const struct fp_f
 	return f ? f->exec : FP_EXEC_UNKNOWN;
 }
 
+void fp_agent_flow_credit_packet(struct fp_agent *a,
+				 const struct fp_flow_key *key, __u32 bytes)
+{
+	struct fp_agent_flow *f = flow_find(a, key);
+	struct fp_rule *r;
+
+	if (!f || !f->rule_id)
+		return;
+	r = fp_rules_find_id(a->rules, f->rule_id);
+	if (r) {
+		r->n_packets++;
+		r->n_bytes += bytes;
+	}
+}
+
 /* The packets and bytes @f's flow counted since the last time go to its
  * rule, which a later rule change may have removed. */
 static void credit(struct fp_agent *a, struct fp_agent_flow *f,

@@ -7,9 +7,12 @@
  * (by a flow writer) for the installs of the batch only, and released
  * before the batch's packets are executed, so that the CLI waits at most
  * a batch. A packet is executed after its flow is installed: tap_execute
- * runs it through lookup, which then finds the flow.
+ * runs it through lookup, which then finds the flow. A packet of a
+ * slow-path flow is executed by the agent itself (slow_path.c): a miss with
+ * the translation just made, a slow_path upcall with the installed list.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +33,8 @@ struct fp_agent_exec {
 	struct fp_upcall up;
 	bool slow; /* run by fp_agent_slow_path(), not the TAP */
 	void *pkt;
+	/* A miss's slow-path translation; NULL: the installed list. */
+	struct fp_slow_actions *all;
 };
 
 void fp_agent_flow_build(const struct fp_slow_actions *all,
@@ -124,7 +129,12 @@ static void execute_all(struct fp_agent *a)
 		struct fp_agent_exec *x = &a->execs[i];
 
 		if (x->slow) {
-			fp_agent_slow_path(a, &x->up, x->pkt, x->up.cap_len);
+			fp_agent_slow_path(a, &x->up, x->pkt, x->up.cap_len,
+					   x->all);
+			/* A miss never hit the flow: lookup did not count it. */
+			if (x->up.reason == FP_UPCALL_MISS)
+				fp_agent_flow_credit_packet(a, &x->up.key,
+							    x->up.pkt_len);
 		} else {
 			err = fp_tap_execute(&a->tap, x->up.in_port, x->pkt,
 					     x->up.cap_len);
@@ -135,17 +145,22 @@ static void execute_all(struct fp_agent *a)
 				a->st.executed++;
 		}
 		free(x->pkt);
+		free(x->all);
 	}
 	a->n_execs = 0;
 }
 
+/* Queue @pkt for execution: by the slow path if @slow, with @all if not
+ * NULL (copied), else through the TAP. */
 static void queue_exec(struct fp_agent *a, const struct fp_upcall *up,
-		       const void *pkt, bool slow)
+		       const void *pkt, bool slow,
+		       const struct fp_slow_actions *all)
 {
 	struct fp_agent_exec *x;
+	size_t all_len = 0;
 
-	if (!slow && (up->cap_len < up->pkt_len ||
-		      up->cap_len < 14 + FP_TAPX_MIN_PAYLOAD)) {
+	if (up->cap_len < up->pkt_len ||
+	    (!slow && up->cap_len < 14 + FP_TAPX_MIN_PAYLOAD)) {
 		/* Truncated, or too short for tap_execute to strip its
 		 * header: the flow is there for the next packets. */
 		a->st.not_executed++;
@@ -155,11 +170,22 @@ static void queue_exec(struct fp_agent *a, const struct fp_upcall *up,
 		execute_all(a);
 	x = &a->execs[a->n_execs];
 	x->pkt = malloc(up->cap_len ? up->cap_len : 1);
-	if (!x->pkt) {
+	x->all = NULL;
+	if (slow && all) {
+		/* The list alone: most of the 256 elements are unused. */
+		all_len = offsetof(struct fp_slow_actions, actions) +
+			  all->n_actions * sizeof(all->actions[0]);
+		x->all = malloc(all_len);
+	}
+	if (!x->pkt || (all_len && !x->all)) {
+		free(x->pkt);
+		free(x->all);
 		a->st.not_executed++;
 		return;
 	}
 	memcpy(x->pkt, pkt, up->cap_len);
+	if (all_len)
+		memcpy(x->all, all, all_len);
 	x->up = *up;
 	x->slow = slow;
 	a->n_execs++;
@@ -183,10 +209,10 @@ static void handle_miss(struct fp_agent *a, const struct fp_upcall *up,
 	case FP_EXEC_DROP:
 		return;
 	case FP_EXEC_TAP:
-		queue_exec(a, up, pkt, false);
+		queue_exec(a, up, pkt, false, NULL);
 		return;
 	case FP_EXEC_SLOW:
-		queue_exec(a, up, pkt, true);
+		queue_exec(a, up, pkt, true, NULL);
 		return;
 	}
 	all = malloc(sizeof(*all));
@@ -210,7 +236,7 @@ static void handle_miss(struct fp_agent *a, const struct fp_upcall *up,
 		a->st.table_miss++;
 	fp_agent_flow_note(a, &up->key, rule ? rule->id : 0, flow);
 	if (flow->n_actions)
-		queue_exec(a, up, pkt, flow->flags & FP_FLOW_F_SLOW_PATH);
+		queue_exec(a, up, pkt, flow->flags & FP_FLOW_F_SLOW_PATH, all);
 out:
 	free(all);
 	free(flow);
@@ -237,7 +263,7 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 	case FP_UPCALL_SLOW_PATH:
 	case FP_UPCALL_TAIL_BUDGET:
 		a->st.slow_path++;
-		queue_exec(a, &up, pkt, true);
+		queue_exec(a, &up, pkt, true, NULL);
 		break;
 	default:
 		fp_dbg("agent: upcall of unknown reason %u", up.reason);
@@ -288,8 +314,10 @@ void fp_agent_upcalls_close(struct fp_agent *a)
 	unsigned int i;
 
 	fp_agent_writer_end(a);
-	for (i = 0; i < a->n_execs; i++)
+	for (i = 0; i < a->n_execs; i++) {
 		free(a->execs[i].pkt);
+		free(a->execs[i].all);
+	}
 	a->n_execs = 0;
 	free(a->execs);
 	a->execs = NULL;
