@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	make gcc pkg-config          # userspace build
 	clang-14 clang-19 llvm       # BPF: both compilers are tested
+	libclang-rt-19-dev           # libFuzzer, ASan, UBSan runtimes for clang-19: fuzz/
 	libbpf-dev bpftool           # libbpf 1.1, skeletons
 	libxdp-dev                   # the AF_XDP datapath: libxdp's xsk API
 	libelf-dev zlib1g-dev        # libbpf's link dependencies
