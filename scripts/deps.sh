@@ -17,6 +17,7 @@ packages=(
 	gnuplot-nox                  # the benchmark chart (its smoke test runs in make check)
 	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
 	iproute2 util-linux procps   # ip/tc, nsenter for namespaces; pgrep
+	ethtool                      # the demo turns the hosts' tx checksum offload off
 )
 
 missing=()
