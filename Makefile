@@ -5,6 +5,7 @@
 #   make demo             install what is missing, build, forward traffic in netns
 #   make verifier-report  verified_insns of every stage, clang-14 and clang-19
 #   make bench            forwarding and per-stage benchmarks into bench/results
+#   make fuzz             build the libFuzzer targets, run each FUZZ_SECONDS (60)
 #   make CLANG=clang-14   build the BPF stages with another compiler
 #   make SAN=1            userspace with ASan/UBSan (make check uses it)
 
@@ -54,7 +55,8 @@ AGENT_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard agent/*.c))
 TEST_BINS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(wildcard selftests/test_*.c))
 TEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out selftests/test_%.c,$(wildcard selftests/*.c)))
 
-.PHONY: all bpf tests check demo deps verifier-report vmlinux format clean
+.PHONY: all bpf tests check demo deps verifier-report vmlinux format clean \
+	fuzz fuzzers
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/flowpath tests
@@ -146,6 +148,50 @@ $(BENCH_OUT)/xsk_baseline: $(BUILD)/obj/bench/xsk_baseline.o
 
 tests: $(BENCH_OUT)/fpbench $(BENCH_OUT)/xsk_baseline
 
+# Fuzz targets (fuzz/): libFuzzer with ASan and UBSan. Always clang-19,
+# whatever CLANG builds the stages, since libFuzzer's runtime is
+# libclang-rt-19-dev's; and always into build/fuzz, since SAN changes
+# nothing here. Each target links only the lib/ objects it calls, built
+# again by clang for the fuzzer's coverage instrumentation (gcc's objects
+# would run blind). The tests build them too (selftests/test_fuzz.sh runs
+# each briefly), so they cannot rot unnoticed.
+FUZZ_CC ?= clang-19
+FUZZ_OUT := build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -MMD -MP \
+	$(INCLUDES) $(FUZZ_SAN)
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/%)
+# The lib/ objects of each target.
+FUZZ_LIB_odp_flow := odp_key odp_actions odp_act_set odp_act_tunnel odp_text
+FUZZ_LIB_ofrule := ofrule_parse ofrule_field ofrule_format ofrule_table \
+	ofrule_xlate mac_learning $(FUZZ_LIB_odp_flow)
+
+$(FUZZ_OUT)/obj/%.o: %.c Makefile
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+define fuzz_link
+$(FUZZ_OUT)/$(1): $(FUZZ_OUT)/obj/fuzz/$(1).o $(patsubst %,$(FUZZ_OUT)/obj/lib/%.o,$(2))
+	$$(call msg,LINK,$$@)
+	$$(Q)$$(FUZZ_CC) -fsanitize=fuzzer,address,undefined $$^ -o $$@
+endef
+$(eval $(call fuzz_link,fuzz_ofrule,$(FUZZ_LIB_ofrule)))
+$(eval $(call fuzz_link,fuzz_odp_flow,$(FUZZ_LIB_odp_flow)))
+
+fuzzers: $(FUZZ_BINS)
+
+tests: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS on its seeds (fuzz/corpus/TARGET) and what
+# earlier runs found (build/fuzz/corpus/TARGET); fails on a crash.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory fuzzers
+	$(Q)bash fuzz/run.sh $(FUZZ_OUT) $(FUZZ_SECONDS)
+
 # Numbers for the README: runs for a few minutes, as root; see bench/run.sh.
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/flowpath $(BENCH_OUT)/fpbench $(BENCH_OUT)/xsk_baseline
@@ -183,9 +229,9 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 format:
-	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h afxdp/*.c afxdp/*.h agent/*.c agent/*.h selftests/*.c selftests/*.h)
+	clang-format -i $(wildcard maps/*.h parser/*.h progs/*.c progs/*.h lib/*.c lib/*.h loader/*.c loader/*.h afxdp/*.c afxdp/*.h agent/*.c agent/*.h selftests/*.c selftests/*.h fuzz/*.c fuzz/*.h)
 
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(FUZZ_OUT)/obj -name '*.d' 2>/dev/null)

@@ -91,9 +91,11 @@ const struct fp_field *fp_field_find(const char *s, size_t len)
 	return NULL;
 }
 
-/* ovs-ofctl's names of the TCP flag bits, lowest first. */
-static const char *const tcp_flag_names[] = {
+/* ovs-ofctl's names of the TCP flag bits, lowest first: the three
+ * reserved bits have no name but these, which OVS prints and parses. */
+const char *const fp_tcp_flag_names[FP_TCP_FLAG_BITS] = {
 	"fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", "ns",
+	"[200]", "[400]", "[800]",
 };
 
 #define TCP_FLAGS_ALL 0x0fff
@@ -102,9 +104,8 @@ static int tcp_flag_bit(const char *s, size_t len)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(tcp_flag_names) / sizeof(tcp_flag_names[0]);
-	     i++)
-		if (name_is(tcp_flag_names[i], s, len))
+	for (i = 0; i < FP_TCP_FLAG_BITS; i++)
+		if (name_is(fp_tcp_flag_names[i], s, len))
 			return 1 << i;
 	return 0;
 }
@@ -138,7 +139,7 @@ static int parse_tcp_flag_names(struct fp_odp_in *in, const char *s,
 		bit = tcp_flag_bit(s + i, j - i);
 		if (!bit)
 			return fp_odp_error(
-				in, "tcp_flags '%s': unknown flag '%s' (expected fin, syn, rst, psh, ack, urg, ece, cwr or ns)",
+				in, "tcp_flags '%s': unknown flag '%s' (expected fin, syn, rst, psh, ack, urg, ece, cwr, ns, [200], [400] or [800])",
 				fp_odp_quote(q, s, len),
 				fp_odp_quote(q2, s + i, j - i));
 		if (masked && (*mask & bit))
@@ -329,7 +330,8 @@ int fp_field_parse(struct fp_odp_in *in, const struct fp_field *f,
 			kp[i] &= mp[i];
 		return 0;
 	case FK_TCP_FLAGS:
-		if (s[0] == '+' || s[0] == '-' || (s[0] >= 'a' && s[0] <= 'z') ||
+		if (s[0] == '+' || s[0] == '-' || s[0] == '[' ||
+		    (s[0] >= 'a' && s[0] <= 'z') ||
 		    (s[0] >= 'A' && s[0] <= 'Z')) {
 			err = parse_tcp_flag_names(in, s, len, &v,
 						   &m);

@@ -118,10 +118,10 @@ static void put_field(struct fp_odp_out *o, const char *name,
 	fp_odp_printf(o, ",");
 }
 
+/* As OVS prints them: names for every bit, the reserved ones "[200]"
+ * and up, which the parser takes back. */
 static void put_tcp_flags(struct fp_odp_out *o, __u16 flags, __u16 mask)
 {
-	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack",
-					     "urg", "ece", "cwr", "ns" };
 	bool first = true;
 	unsigned int i;
 
@@ -129,27 +129,19 @@ static void put_tcp_flags(struct fp_odp_out *o, __u16 flags, __u16 mask)
 	if (mask == 0x0fff) {
 		if (!flags)
 			fp_odp_printf(o, "0");
-		for (i = 0; i < 12; i++) {
+		for (i = 0; i < FP_TCP_FLAG_BITS; i++) {
 			if (!(flags & (1u << i)))
 				continue;
-			if (i < 9)
-				fp_odp_printf(o, "%s%s", first ? "" : "|",
-					      names[i]);
-			else
-				fp_odp_printf(o, "%s0x%x", first ? "" : "|",
-					      1u << i);
+			fp_odp_printf(o, "%s%s", first ? "" : "|",
+				      fp_tcp_flag_names[i]);
 			first = false;
 		}
 	} else {
-		for (i = 0; i < 12; i++) {
-			if (!(mask & (1u << i)))
-				continue;
-			fp_odp_printf(o, "%c", flags & (1u << i) ? '+' : '-');
-			if (i < 9)
-				fp_odp_printf(o, "%s", names[i]);
-			else
-				fp_odp_printf(o, "[%x]", 1u << i);
-		}
+		for (i = 0; i < FP_TCP_FLAG_BITS; i++)
+			if (mask & (1u << i))
+				fp_odp_printf(o, "%c%s",
+					      flags & (1u << i) ? '+' : '-',
+					      fp_tcp_flag_names[i]);
 	}
 	fp_odp_printf(o, ",");
 }

@@ -58,6 +58,10 @@ struct fp_field {
 	unsigned short off; /* offset in struct fp_flow_key */
 };
 
+/* Names of the 12 TCP flag bits, lowest first, as matches print them. */
+#define FP_TCP_FLAG_BITS 12
+extern const char *const fp_tcp_flag_names[FP_TCP_FLAG_BITS];
+
 /* The field called @name (any of its names), or NULL. */
 const struct fp_field *fp_field_find(const char *name, size_t len);
 /* The field stored at @off with @kind (for printing by position). */

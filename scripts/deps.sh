@@ -6,17 +6,17 @@ set -euo pipefail
 packages=(
 	make gcc pkg-config          # userspace build
 	clang-14 clang-19 llvm       # BPF: both compilers are tested
+	libclang-rt-19-dev           # libFuzzer, ASan, UBSan runtimes for clang-19: fuzz/
 	libbpf-dev bpftool           # libbpf 1.1, skeletons
-	libxdp-dev                   # the AF_XDP datapath: libxdp's xsk API
+	libxdp-dev                   # AF_XDP sockets (xsk API): flowpath afxdp, the xsk baseline
 	libelf-dev zlib1g-dev        # libbpf's link dependencies
-	libxdp-dev                   # AF_XDP sockets (xsk API): the xsk baseline
 	libpcap-dev tcpdump tshark   # pcaps in tests
 	python3-scapy                # pcap generators (run with /usr/bin/python3)
 	python3-netaddr              # lets OVS's own Python flow parser cross-check dumps
 	gnuplot-nox                  # the benchmark chart (its smoke test runs in make check)
 	openvswitch-common           # ovs-ofctl parse-pcap, the reference parser
 	iproute2 util-linux procps   # ip/tc, nsenter for namespaces; pgrep
-	ethtool                      # offloads on and off in the e2e tests
+	ethtool                      # offloads on and off: e2e tests, the demo
 	python3-openvswitch          # OVS's ovs.flow.odp parser, for the cross-check
 )
 
