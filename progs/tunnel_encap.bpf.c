@@ -191,11 +191,16 @@ static __always_inline int fp_encap_write(struct __sk_buff *skb,
 	return 0;
 }
 
-/* Take the room off again, for the actions after a clone. */
+/* Take the room off again, for the actions after a clone; the decap flag
+ * tells the kernel the packet is no longer encapsulated (@inner_v6: an
+ * IPv6 one). */
 static __always_inline int fp_encap_undo(struct __sk_buff *skb, __u32 room,
-					 const __u8 *inner)
+					 const __u8 *inner, bool inner_v6)
 {
-	if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, 0) ||
+	__u64 flags = inner_v6 ? BPF_F_ADJ_ROOM_DECAP_L3_IPV6
+			       : BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
+
+	if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, flags) ||
 	    bpf_skb_store_bytes(skb, 0, inner, FP_ETH_HLEN, 0))
 		return -1;
 	return 0;
@@ -211,7 +216,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	struct fp_encap e;
 	__u8 inner[FP_ETH_HLEN];
 	__u32 port, idx, room, tag = 0;
-	bool grow_head;
+	bool grow_head, inner_v6;
 	int err;
 	__u16 vid = 0;
 	__u8 cos = 0;
@@ -286,8 +291,9 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	 * the tag written after its MACs. That room cannot be taken off
 	 * again: such a frame can be encapsulated by its last output only.
 	 */
-	grow_head = tag || (skb->protocol != bpf_htons(FP_ETH_P_IP) &&
-			    skb->protocol != bpf_htons(FP_ETH_P_IPV6));
+	inner_v6 = skb->protocol == bpf_htons(FP_ETH_P_IPV6);
+	grow_head =
+		tag || (skb->protocol != bpf_htons(FP_ETH_P_IP) && !inner_v6);
 	if (grow_head) {
 		if (!last)
 			goto failed_tag;
@@ -313,7 +319,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	if (last)
 		return bpf_redirect(u->ifindex, 0);
 	bpf_clone_redirect(skb, u->ifindex, 0);
-	if (fp_encap_undo(skb, room, inner)) {
+	if (fp_encap_undo(skb, room, inner, inner_v6)) {
 		fp_count(FP_CNT_ACTION_FAILED);
 		return TC_ACT_SHOT;
 	}

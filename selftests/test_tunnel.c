@@ -400,6 +400,73 @@ out:
 	free(res);
 }
 
+/*
+ * A tunnel output with more actions after it: the underlay sends the
+ * encapsulated clone, and the packet goes on as it was. The other order
+ * too. A frame adjust_room cannot take (tagged) cannot be cloned so.
+ */
+static void test_clone(struct fp_h *h, const struct fp_h_pcap *inner)
+{
+	struct fp_h_result *res = calloc(1, sizeof(*res));
+	struct fp_h_snap s0, s1;
+	struct fp_flow_key key;
+	struct fp_h_pcap exp;
+	char act[16], label[128];
+	int i, order;
+
+	if (!res)
+		return;
+	if (fp_h_pcap_read("tun_enc_gre.pcap", &exp)) {
+		free(res);
+		return;
+	}
+	for (order = 0; order < 2; order++) {
+		snprintf(act, sizeof(act), "%u,%u", order ? P_UNDER : P_GRE,
+			 order ? P_GRE : P_UNDER);
+		for (i = 0; i < inner->n && i < exp.n; i++) {
+			/* only IP frames can be cloned into a tunnel */
+			bool ip = i < 2 || order;
+			long long want[FP_CNT_MAX] = {
+				[FP_CNT_HIT] = 1,
+				[FP_CNT_TUN_ENCAP] = ip,
+				[FP_CNT_TUN_ENCAP_FAILED] = !ip,
+			};
+
+			snprintf(label, sizeof(label), "clone %s: pkt %d", act,
+				 i);
+			fp_h_key_of(inner->pkt[i].data, inner->pkt[i].len,
+				    P_ACCESS, &key);
+			if (fp_h_flow_add(h, &key, act, false))
+				continue;
+			fp_h_snap(h, &s0);
+			if (!ASSERT_OK(run(h, P_ACCESS, &inner->pkt[i], res),
+				       label))
+				continue;
+			fp_h_snap(h, &s1);
+			check_verdict(res, TC_ACT_REDIRECT, label);
+			fp_h_check_counters(&s0, &s1, want, label);
+			/* what is left is redirected: the frame as it came,
+			 * or encapsulated by the last output */
+			if (order)
+				ASSERT_BYTES(res->data, res->len,
+					     exp.pkt[i].data, exp.pkt[i].len,
+					     label);
+			else
+				ASSERT_BYTES(res->data, res->len,
+					     inner->pkt[i].data,
+					     inner->pkt[i].len, label);
+			snprintf(label, sizeof(label),
+				 "clone %s: pkt %d: a clone left the underlay",
+				 act, i);
+			ASSERT_EQ(fp_h_wire_delta(&s0, &s1, P_UNDER), ip,
+				  label);
+			fp_h_flow_del(h, &key);
+		}
+	}
+	fp_h_pcap_free(&exp);
+	free(res);
+}
+
 int main(void)
 {
 	struct fp_h_pcap inner;
@@ -413,6 +480,7 @@ int main(void)
 		test_encap(&h, &inner);
 		test_decap(&h, &inner);
 		test_set_tunnel(&h, &inner);
+		test_clone(&h, &inner);
 		fp_h_pcap_free(&inner);
 		test_bad(&h);
 	}
