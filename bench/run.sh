@@ -710,10 +710,11 @@ setup_agent_stop() {
 setup_agent_start() {
 	local i
 	# nsenter itself, not nsx: $! must be the agent (nsenter execs it),
-	# not a subshell that would not pass SIGTERM on.
+	# not a subshell that would not pass SIGTERM on. Without the run's
+	# lock (fd 9): an agent that outlived the run must not hold it.
 	nsenter --net="/run/netns/$DUT_PREFIX$SETUP_ID" "$FLOWPATH" agent \
 		--dp "$DP_PREFIX$SETUP_ID" --rules "$tmp/setup.rules" \
-		--idle-timeout 600 >>"$tmp/agent.log" 2>&1 &
+		--idle-timeout 600 >>"$tmp/agent.log" 2>&1 9>&- &
 	agent_pid=$!
 	bg_pids+=("$agent_pid")
 	for ((i = 0; i < 100; i++)); do
@@ -781,8 +782,10 @@ if [ "$setup_wanted" -eq 1 ]; then
 	for step in $setup_plan; do
 		IFS=: read -r limit rate secs <<<"$step"
 		say "flow setup: $rate new flows/s for ${secs}s, upcall limit: $limit"
-		if line=$(setup_step "$limit" "$rate" "$secs"); then
-			echo "$line" >>"$tmp/setup"
+		# Not in a $(...) subshell: agent_pid must outlive the step, for
+		# the next step and the cleanup to stop the agent it started.
+		if setup_step "$limit" "$rate" "$secs" >"$tmp/setup.step"; then
+			cat "$tmp/setup.step" >>"$tmp/setup"
 		else
 			echo "setup_failed=limit $limit rate $rate: $(tail -n 3 "$tmp/agent.log" 2>/dev/null | tr '\n' ' ')" >>"$tmp/setup"
 		fi

@@ -16,6 +16,9 @@ leftovers() {
 	done
 	pgrep -a fpbench | sed 's/^/process /'
 	pgrep -a xsk_baseline | sed "s/^/process /"
+	# what the harness runs of flowpath: the setup's agent, afxdp
+	pgrep -af 'flowpath agent --dp fpt-bench-|flowpath afxdp --dev in-xdp' |
+		sed "s/^/process /"
 	ps -eo comm= | awk '/^napi\/in-/ { print "thread " $1 }'
 }
 before=$(leftovers)
