@@ -361,8 +361,8 @@ int fp_tunnel_port_forget(struct fp_dp *dp, __u32 no,
 	ek.local = t.local;
 	ek.remote = t.remote;
 	if (!bpf_map_lookup_elem(dp->map_fd[FP_MAP_TUN_ENDPOINTS], &ek, &ep)) {
-		slot = port->type == FP_PORT_ERSPAN ? &ep.erspan_port
-						    : &ep.gre_port;
+		slot = port->type == FP_PORT_ERSPAN ? &ep.erspan_port :
+						      &ep.gre_port;
 		if (*slot == no)
 			*slot = 0;
 		if (!ep.gre_port && !ep.erspan_port)

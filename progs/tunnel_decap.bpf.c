@@ -104,8 +104,8 @@ static __always_inline int fp_decap_parse(struct __sk_buff *skb,
 			return FP_DECAP_MALFORMED;
 		__builtin_memset(&ers, 0, sizeof(ers));
 		if (bpf_skb_load_bytes(skb, off, &ers,
-				       ver == 1 ? FP_ERSPAN1_HLEN
-						: FP_ERSPAN2_HLEN))
+				       ver == 1 ? FP_ERSPAN1_HLEN :
+						  FP_ERSPAN2_HLEN))
 			return FP_DECAP_MALFORMED; /* truncated */
 		if (bpf_ntohs(ers.ver_vlan) >> 12 != ver)
 			return FP_DECAP_MALFORMED;

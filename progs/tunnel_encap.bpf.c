@@ -126,8 +126,8 @@ static __always_inline int fp_encap_write(struct __sk_buff *skb,
 	if (e->erspan_ver) {
 		o.gre_flags = bpf_htons(FP_GRE_F_SEQ);
 		o.gre_proto =
-			bpf_htons(e->erspan_ver == 1 ? FP_GRE_PROTO_ERSPAN1
-						     : FP_GRE_PROTO_ERSPAN2);
+			bpf_htons(e->erspan_ver == 1 ? FP_GRE_PROTO_ERSPAN1 :
+						       FP_GRE_PROTO_ERSPAN2);
 	} else {
 		o.gre_flags = bpf_htons(
 			(e->flags & FP_TUN_F_CSUM ? FP_GRE_F_CSUM : 0) |
@@ -191,16 +191,11 @@ static __always_inline int fp_encap_write(struct __sk_buff *skb,
 	return 0;
 }
 
-/* Take the room off again, for the actions after a clone; the decap flag
- * tells the kernel the packet is no longer encapsulated (@inner_v6: an
- * IPv6 one). */
+/* Take the (plain) room off again, for the actions after a clone. */
 static __always_inline int fp_encap_undo(struct __sk_buff *skb, __u32 room,
-					 const __u8 *inner, bool inner_v6)
+					 const __u8 *inner)
 {
-	__u64 flags = inner_v6 ? BPF_F_ADJ_ROOM_DECAP_L3_IPV6
-			       : BPF_F_ADJ_ROOM_DECAP_L3_IPV4;
-
-	if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, flags) ||
+	if (bpf_skb_adjust_room(skb, -(__s32)room, BPF_ADJ_ROOM_MAC, 0) ||
 	    bpf_skb_store_bytes(skb, 0, inner, FP_ETH_HLEN, 0))
 		return -1;
 	return 0;
@@ -216,7 +211,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	struct fp_encap e;
 	__u8 inner[FP_ETH_HLEN];
 	__u32 port, idx, room, tag = 0;
-	bool grow_head, inner_v6;
+	bool grow_head;
 	int err;
 	__u16 vid = 0;
 	__u8 cos = 0;
@@ -291,9 +286,8 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	 * the tag written after its MACs. That room cannot be taken off
 	 * again: such a frame can be encapsulated by its last output only.
 	 */
-	inner_v6 = skb->protocol == bpf_htons(FP_ETH_P_IPV6);
-	grow_head =
-		tag || (skb->protocol != bpf_htons(FP_ETH_P_IP) && !inner_v6);
+	grow_head = tag || (skb->protocol != bpf_htons(FP_ETH_P_IP) &&
+			    skb->protocol != bpf_htons(FP_ETH_P_IPV6));
 	if (grow_head) {
 		if (!last)
 			goto failed_tag;
@@ -301,11 +295,26 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 			room += 4;
 		err = bpf_skb_change_head(skb, room, 0);
 	} else {
+		/*
+		 * The ENCAP flags tell GSO about the tunnel, but also mark
+		 * the skb encapsulated, which nothing unmarks: a clone's
+		 * headers taken off again would leave the mark, and the
+		 * packet's next tunnel output would fail (-EALREADY). So a
+		 * clone gets plain room, which a GSO packet cannot have (it
+		 * would be segmented as the outer header's payload); so does
+		 * a packet marked already, by such a clone or upstream.
+		 */
 		flags = BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 |
 			BPF_F_ADJ_ROOM_ENCAP_L4_GRE |
 			BPF_F_ADJ_ROOM_ENCAP_L2_ETH |
 			((__u64)FP_ETH_HLEN << BPF_ADJ_ROOM_ENCAP_L2_SHIFT);
-		err = bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC, flags);
+		err = -1;
+		if (last)
+			err = bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC,
+						  flags);
+		if (err && !skb->gso_size)
+			err = bpf_skb_adjust_room(skb, room, BPF_ADJ_ROOM_MAC,
+						  0);
 	}
 	if (err)
 		goto failed_tag;
@@ -319,7 +328,7 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 	if (last)
 		return bpf_redirect(u->ifindex, 0);
 	bpf_clone_redirect(skb, u->ifindex, 0);
-	if (fp_encap_undo(skb, room, inner, inner_v6)) {
+	if (fp_encap_undo(skb, room, inner)) {
 		fp_count(FP_CNT_ACTION_FAILED);
 		return TC_ACT_SHOT;
 	}

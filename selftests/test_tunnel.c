@@ -94,8 +94,8 @@ static int add_tunnels(struct fp_h *h)
 		o.erspan_idx = cfg[i].idx;
 		o.erspan_dir = cfg[i].dir;
 		o.erspan_hwid = cfg[i].hwid;
-		o.malformed = cfg[i].pass ? FP_TUN_MALFORMED_PASS
-					  : FP_TUN_MALFORMED_DROP;
+		o.malformed = cfg[i].pass ? FP_TUN_MALFORMED_PASS :
+					    FP_TUN_MALFORMED_DROP;
 		if (!ASSERT_OK(fp_tunnel_port_add(&h->dp, cfg[i].name,
 						  P_GRE + i, &o, &added),
 			       cfg[i].name))
