@@ -46,6 +46,7 @@ struct fp_agent_stats {
 	__u64 xlate_failed; /* installed as drop: the rule could not translate */
 	__u64 executed; /* packets written to the TAP */
 	__u64 not_executed; /* truncated or too short to execute */
+	__u64 csum_completed; /* unfinished TCP/UDP checksums completed */
 	__u64 slow_executed; /* slow-path packets whose whole list ran */
 	__u64 slow_dropped; /* slow-path packets dropped (a reason in slow_cnt) */
 	__u64 slow_outputs; /* copies the slow path sent out of a device */

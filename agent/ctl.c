@@ -110,6 +110,7 @@ static void status(struct fp_agent *a, FILE *f)
 	P(xlate_failed);
 	P(executed);
 	P(not_executed);
+	P(csum_completed);
 	P(slow_executed);
 	P(slow_dropped);
 	P(slow_outputs);

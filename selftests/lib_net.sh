@@ -138,3 +138,58 @@ pinned_prog_id() {
 	bpftool prog show pinned "/sys/fs/bpf/flowpath/$1/progs/$2" 2>/dev/null |
 		awk -F: 'NR == 1 { print $1 }'
 }
+
+# sock_recv_start NS FILE udp|tcp ADDR PORT [--count N] [--timeout S]: a
+# real socket in NS (traffic.py sock-recv) in the background, killed at
+# exit; it is bound when this returns. sock_recv_wait FILE gives its count.
+sock_recv_start() {
+	local ns=$1 file=$2 pid i
+	shift 2
+	rm -f "$file"
+	nsenter --net="/run/netns/$ns" "$FP_PY" "$FP_TOP/selftests/traffic.py" \
+		sock-recv "$@" >"$file" 2>&1 &
+	pid=$!
+	echo "$pid" >"$file.pid"
+	at_exit "kill $pid"
+	for ((i = 0; i < 100; i++)); do
+		grep -qs '^ready' "$file" && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	fail "socket receiver in $ns did not start: $(cat "$file")"
+	return 1
+}
+
+# sock_recv_wait FILE: waits for the receiver to end (its --timeout bounds
+# it; this gives up after 30 s) and prints how many datagrams or
+# connections it took. It polls rather than waits: it is meant to run in
+# $(...), a subshell, which cannot wait for its parent's children.
+sock_recv_wait() {
+	local pid i
+	pid=$(cat "$1.pid")
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	tail -n 1 "$1"
+}
+
+# snmp_counter NS GROUP FIELD: a counter of NS's /proc/net/snmp (Ip, Icmp,
+# Tcp, Udp, ...), /proc/net/netstat (TcpExt, IpExt) or, for GROUP Udp6 or
+# Icmp6, /proc/net/snmp6, where the field is named GROUPFIELD
+# (Udp6InCsumErrors).
+snmp_counter() {
+	local ns=$1 group=$2 field=$3 file=/proc/net/snmp
+	case $group in
+	*6)
+		nsx "$ns" cat /proc/net/snmp6 |
+			awk -v k="$group$field" '$1 == k { print $2 }'
+		return
+		;;
+	*Ext) file=/proc/net/netstat ;;
+	esac
+	# A line of names, then one of values.
+	nsx "$ns" cat "$file" | awk -v g="$group:" -v f="$field" '
+		$1 == g && !n { for (i = 2; i <= NF; i++) col[$i] = i; n = 1; next }
+		$1 == g && n { print $col[f] }'
+}

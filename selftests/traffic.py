@@ -4,9 +4,13 @@
 
   traffic.py udp OUT.pcap --count N --src-mac M --dst-mac M --src-ip A
              --dst-ip A --sport P --dport P [--ttl T] [--payload BYTES] [--vary]
+             [--bad-csum]
       Writes N IPv4/UDP frames that differ only in a sequence number in
       their payload (so every frame is unique), checksums filled in; with
       --vary, frame i has i % 64 more bytes of payload.
+      With --bad-csum, each UDP checksum is the right one with its 0x0100
+      bit flipped: wrong, and (bar a 1 in 65535 chance: check it) not the
+      pseudo-header sum an unfinished (CHECKSUM_PARTIAL) one holds.
   traffic.py send IFACE PCAP [--rate PPS]
       Sends every frame of PCAP, byte for byte, on IFACE (AF_PACKET), paced
       to at most PPS frames a second. Prints the number sent.
@@ -14,6 +18,16 @@
       Writes the frames of IN with their N outer VLAN tags removed, then
       each --push tag inserted after the MAC addresses, in order (the
       last given ends up outermost), as push_vlan/pop_vlan leave them.
+  traffic.py sock-recv udp|tcp ADDR PORT [--count N] [--timeout S]
+      A real socket bound to ADDR:PORT (IPv6 if ADDR has a colon): prints
+      "ready" once bound, then takes N datagrams (udp) or N connections,
+      each read to its end (tcp), or what came within S seconds in all,
+      and prints how many as its last line.
+  traffic.py sock-send udp|tcp SRC DST PORT [--sport P] [--count N]
+      From a real socket bound to SRC (and --sport), N datagrams to
+      DST:PORT 1 ms apart (udp), or N connections each sending a line and
+      closing (tcp, 3 s to connect). The kernel builds every header and
+      checksum as for any application. Prints how many went.
   traffic.py count PCAP
       Prints the number of frames in PCAP.
   traffic.py bytes PCAP
@@ -93,7 +107,11 @@ def cmd_udp(a):
             / UDP(sport=a.sport, dport=a.dport)
             / payload
         )
-        frames.append(bytes(pkt))
+        fr = bytes(pkt)
+        if a.bad_csum:
+            # The UDP checksum is at offset 14 + 20 + 6.
+            fr = fr[:40] + bytes([fr[40] ^ 0x01]) + fr[41:]
+        frames.append(fr)
     write_pcap(a.out, frames)
 
 
@@ -122,6 +140,67 @@ def cmd_send(a):
             raise SystemExit(f"send on {a.iface}, frame {i}: socket stayed full")
         sent += 1
     print(sent)
+
+
+def sock_family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def cmd_sock_recv(a):
+    kind = socket.SOCK_DGRAM if a.proto == "udp" else socket.SOCK_STREAM
+    s = socket.socket(sock_family(a.addr), kind)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a.addr, a.port))
+    if a.proto == "tcp":
+        s.listen(8)
+    print("ready", flush=True)
+    deadline = time.monotonic() + a.timeout
+    n = 0
+    while n < a.count:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        s.settimeout(left)
+        try:
+            if a.proto == "udp":
+                s.recv(65535)
+            else:
+                c, _ = s.accept()
+                c.settimeout(max(0.1, deadline - time.monotonic()))
+                while c.recv(65535):
+                    pass
+                c.close()
+        except (socket.timeout, TimeoutError):
+            break
+        n += 1
+    print(n)
+
+
+def cmd_sock_send(a):
+    fam = sock_family(a.dst)
+    n = 0
+    for i in range(a.count):
+        if a.proto == "udp":
+            if i == 0:
+                s = socket.socket(fam, socket.SOCK_DGRAM)
+                s.bind((a.src, a.sport))
+            s.sendto(b"flowpath sock %d" % i, (a.dst, a.port))
+            time.sleep(0.001)
+        else:
+            s = socket.socket(fam, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((a.src, a.sport + i if a.sport else 0))
+            s.settimeout(3)
+            try:
+                s.connect((a.dst, a.port))
+                s.sendall(b"flowpath sock %d\n" % i)
+            except OSError as e:
+                print(f"connection {i}: {e}", file=sys.stderr)
+                s.close()
+                continue
+            s.close()
+        n += 1
+    print(n)
 
 
 def cmd_tag(a):
@@ -204,6 +283,7 @@ def main():
     u.add_argument("--ttl", type=int, default=64)
     u.add_argument("--payload", type=int, default=32, help="payload bytes")
     u.add_argument("--vary", action="store_true", help="frame i: i %% 64 more bytes")
+    u.add_argument("--bad-csum", action="store_true", help="a wrong UDP checksum")
     s = sub.add_parser("send")
     s.add_argument("iface")
     s.add_argument("pcap")
@@ -213,6 +293,19 @@ def main():
     t.add_argument("out")
     t.add_argument("--push", action="append", default=[], help="TPID:VID:PCP")
     t.add_argument("--pop", type=int, default=0, help="outer tags to remove")
+    r = sub.add_parser("sock-recv")
+    r.add_argument("proto", choices=("udp", "tcp"))
+    r.add_argument("addr")
+    r.add_argument("port", type=int)
+    r.add_argument("--count", type=int, default=1)
+    r.add_argument("--timeout", type=float, default=5)
+    w = sub.add_parser("sock-send")
+    w.add_argument("proto", choices=("udp", "tcp"))
+    w.add_argument("src")
+    w.add_argument("dst")
+    w.add_argument("port", type=int)
+    w.add_argument("--sport", type=int, default=0)
+    w.add_argument("--count", type=int, default=1)
     c = sub.add_parser("count")
     c.add_argument("pcap")
     b = sub.add_parser("bytes")
@@ -225,6 +318,8 @@ def main():
         "udp": cmd_udp,
         "send": cmd_send,
         "tag": cmd_tag,
+        "sock-recv": cmd_sock_recv,
+        "sock-send": cmd_sock_send,
         "count": cmd_count,
         "bytes": cmd_bytes,
         "compare": cmd_compare,
