@@ -6,7 +6,7 @@ usage: gen_tunnel.py OUTDIR
 
 Writes into OUTDIR:
   tun_inner.pcap      the frames that enter the tunnels: IPv4/UDP, IPv6/UDP,
-                      VLAN-tagged IPv4/UDP
+                      VLAN-tagged IPv4/UDP, an ARP request
   tun_enc_<port>.pcap each of them as tunnel port <port> sends it, in that
                       order (GRE and ERSPAN sequence numbers count from 0):
                       gre (no key), grek (key, checksum, sequence), ers1
@@ -24,7 +24,7 @@ RFC 3849).
 import os
 import sys
 
-from scapy.all import GRE, IP, UDP, Dot1Q, Ether, IPv6, Raw
+from scapy.all import ARP, GRE, IP, UDP, Dot1Q, Ether, IPv6, Raw
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 from scapy.utils import PcapWriter
 
@@ -63,6 +63,8 @@ def inner_frames():
         Ether(src=IN_SRC, dst=IN_DST) / Dot1Q(vlan=10, prio=3) /
         IP(src="192.0.2.1", dst="192.0.2.2", ttl=64, id=3) / udp /
         payload(18, 0x30),
+        Ether(src=IN_SRC, dst="ff:ff:ff:ff:ff:ff") /
+        ARP(op=1, hwsrc=IN_SRC, psrc="192.0.2.1", pdst="192.0.2.2"),
     ]
 
 

@@ -2,7 +2,7 @@
 /*
  * GRE and ERSPAN tunnel ports under BPF_PROG_TEST_RUN (pcaps from
  * pcaps/gen_tunnel.py):
- * - encap: each inner frame (IPv4, IPv6, VLAN-tagged) sent to each kind
+ * - encap: each inner frame (IPv4, IPv6, VLAN-tagged, ARP) sent to each kind
  *   of port leaves by the underlay as scapy builds it, byte for byte (the
  *   ERSPAN III timestamp aside), and tshark decodes it with good IP and
  *   GRE checksums, no expert warning, and the configured ERSPAN fields;
@@ -154,14 +154,16 @@ static void tshark_check(const char *path, const struct tun_port *tp,
 	ASSERT_EQ(pclose(f) == 0 ? got : -1, n, label);
 }
 
-/* tshark's fields per port and inner frame (IPv4, IPv6, tagged): the
+/* tshark's fields per port and inner frame (IPv4, IPv6, tagged, ARP): the
  * inner IPv4 checksums show after the outer one. */
-static const char *const tshark_want[N_TUN][3] = {
-	{"1,1|||||||||", "1|||||||||", "1,1|||||||||"},
+static const char *const tshark_want[N_TUN][4] = {
+	{"1,1|||||||||", "1|||||||||", "1,1|||||||||", "1|||||||||"},
 	{"1,1|1|0x00001234|||||||", "1|1|0x00001234|||||||",
-	 "1,1|1|0x00001234|||||||"},
-	{"1,1|||1|7|42|||0|", "1|||1|7|42|||0|", "1,1|||1|7|42|||10|"},
-	{"1,1|||2|9||1|21|0|", "1|||2|9||1|21|0|", "1,1|||2|9||1|21|10|"},
+	 "1,1|1|0x00001234|||||||", "1|1|0x00001234|||||||"},
+	{"1,1|||1|7|42|||0|", "1|||1|7|42|||0|", "1,1|||1|7|42|||10|",
+	 "1|||1|7|42|||0|"},
+	{"1,1|||2|9||1|21|0|", "1|||2|9||1|21|0|", "1,1|||2|9||1|21|10|",
+	 "1|||2|9||1|21|0|"},
 };
 
 static void test_encap(struct fp_h *h, const struct fp_h_pcap *inner)
@@ -424,7 +426,8 @@ static void test_clone(struct fp_h *h, const struct fp_h_pcap *inner)
 		snprintf(act, sizeof(act), "%u,%u", order ? P_UNDER : P_GRE,
 			 order ? P_GRE : P_UNDER);
 		for (i = 0; i < inner->n && i < exp.n; i++) {
-			/* only IP frames can be cloned into a tunnel */
+			/* only IP frames (the first two) can be cloned
+			 * into a tunnel */
 			bool ip = i < 2 || order;
 			long long want[FP_CNT_MAX] = {
 				[FP_CNT_HIT] = 1,
