@@ -84,7 +84,7 @@ fail:
  */
 static __always_inline int fp_skb_csum(struct __sk_buff *skb, __u32 off)
 {
-	struct fp_csum_walk w = {.skb = skb, .pos = off, .len = skb->len};
+	struct fp_csum_walk w = { .skb = skb, .pos = off, .len = skb->len };
 
 	bpf_loop(FP_TUN_CSUM_CHUNKS, fp_csum_chunk, &w, 0);
 	if (w.sum < 0 || w.pos < w.len)

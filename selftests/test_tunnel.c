@@ -35,14 +35,14 @@ struct tun_port {
 
 /* As pcaps/gen_tunnel.py builds their packets. */
 static const struct tun_port tun_ports[] = {
-	{P_GRE, "gre",
-	 "tunnel(src=198.51.100.2,dst=198.51.100.1,ttl=64,flags(df))"},
-	{P_GREK, "grek",
-	 "tunnel(tun_id=0x1234,src=198.51.100.3,dst=198.51.100.1,tos=0x10,ttl=32,flags(df|csum|key|seq))"},
-	{P_ERS1, "ers1",
-	 "tunnel(tun_id=0x7,src=198.51.100.4,dst=198.51.100.1,ttl=64,erspan(ver=1,idx=0x2a),flags(df|key))"},
-	{P_ERS2, "ers2",
-	 "tunnel(tun_id=0x9,src=198.51.100.5,dst=198.51.100.1,ttl=64,erspan(ver=2,dir=1,hwid=0x15),flags(df|key))"},
+	{ P_GRE, "gre",
+	  "tunnel(src=198.51.100.2,dst=198.51.100.1,ttl=64,flags(df))" },
+	{ P_GREK, "grek",
+	  "tunnel(tun_id=0x1234,src=198.51.100.3,dst=198.51.100.1,tos=0x10,ttl=32,flags(df|csum|key|seq))" },
+	{ P_ERS1, "ers1",
+	  "tunnel(tun_id=0x7,src=198.51.100.4,dst=198.51.100.1,ttl=64,erspan(ver=1,idx=0x2a),flags(df|key))" },
+	{ P_ERS2, "ers2",
+	  "tunnel(tun_id=0x9,src=198.51.100.5,dst=198.51.100.1,ttl=64,erspan(ver=2,dir=1,hwid=0x15),flags(df|key))" },
 };
 #define N_TUN (sizeof(tun_ports) / sizeof(tun_ports[0]))
 
@@ -57,16 +57,16 @@ static int add_tunnels(struct fp_h *h)
 		const char *remote;
 		int key, csum_seq, tos, ttl, ver, idx, dir, hwid, pass;
 	} cfg[] = {
-		{"gre", FP_PORT_GRE, "198.51.100.2", -1, 0, -1, -1, 0, -1, -1,
-		 -1, 0},
-		{"grek", FP_PORT_GRE, "198.51.100.3", 0x1234, 1, 0x10, 32, 0,
-		 -1, -1, -1, 0},
-		{"ers1", FP_PORT_ERSPAN, "198.51.100.4", 7, 0, -1, -1, 1, 0x2a,
-		 -1, -1, 0},
-		{"ers2", FP_PORT_ERSPAN, "198.51.100.5", 9, 0, -1, -1, 2, -1, 1,
-		 0x15, 0},
-		{"grep", FP_PORT_GRE, "198.51.100.6", -1, 0, -1, -1, 0, -1, -1,
-		 -1, 1},
+		{ "gre", FP_PORT_GRE, "198.51.100.2", -1, 0, -1, -1, 0, -1, -1,
+		  -1, 0 },
+		{ "grek", FP_PORT_GRE, "198.51.100.3", 0x1234, 1, 0x10, 32, 0,
+		  -1, -1, -1, 0 },
+		{ "ers1", FP_PORT_ERSPAN, "198.51.100.4", 7, 0, -1, -1, 1, 0x2a,
+		  -1, -1, 0 },
+		{ "ers2", FP_PORT_ERSPAN, "198.51.100.5", 9, 0, -1, -1, 2, -1,
+		  1, 0x15, 0 },
+		{ "grep", FP_PORT_GRE, "198.51.100.6", -1, 0, -1, -1, 0, -1, -1,
+		  -1, 1 },
 	};
 	char under[8];
 	size_t i;
@@ -119,6 +119,33 @@ static void check_verdict(const struct fp_h_result *res, int want,
 		       fp_h_verdict_name(res->retval), fp_h_verdict_name(want));
 }
 
+/*
+ * Install @key -> @act, run @pkt in on port @in and check that the verdict
+ * is @verdict (on a miss, say by which key); @s0 and @s1 get the counters
+ * around the run. False, after a FAIL line, if it could not run. The
+ * caller deletes the flow.
+ */
+static bool run_flow(struct fp_h *h, const struct fp_flow_key *key,
+		     const char *act, __u32 in, const struct fp_h_pkt *pkt,
+		     int verdict, struct fp_h_result *res, struct fp_h_snap *s0,
+		     struct fp_h_snap *s1, const char *label)
+{
+	if (fp_h_flow_add(h, key, act, false))
+		return false;
+	fp_h_upcalls_clear(&h->up);
+	fp_h_snap(h, s0);
+	if (!ASSERT_OK(run(h, in, pkt, res), label))
+		return false;
+	fp_h_snap(h, s1);
+	check_verdict(res, verdict, label);
+	if (res->retval != (__u32)verdict &&
+	    fp_h_upcalls_collect(&h->up, 1, 500, 0) > 0) {
+		fp_h_key_print("flow", key);
+		fp_h_key_print("packet", &h->up.rec[0].hdr.key);
+	}
+	return true;
+}
+
 /* tshark on what a port sent: per packet the IP checksum status, the GRE
  * checksum status, the ERSPAN fields and any expert info. */
 static void tshark_check(const char *path, const struct tun_port *tp,
@@ -157,13 +184,13 @@ static void tshark_check(const char *path, const struct tun_port *tp,
 /* tshark's fields per port and inner frame (IPv4, IPv6, tagged, ARP): the
  * inner IPv4 checksums show after the outer one. */
 static const char *const tshark_want[N_TUN][4] = {
-	{"1,1|||||||||", "1|||||||||", "1,1|||||||||", "1|||||||||"},
-	{"1,1|1|0x00001234|||||||", "1|1|0x00001234|||||||",
-	 "1,1|1|0x00001234|||||||", "1|1|0x00001234|||||||"},
-	{"1,1|||1|7|42|||0|", "1|||1|7|42|||0|", "1,1|||1|7|42|||10|",
-	 "1|||1|7|42|||0|"},
-	{"1,1|||2|9||1|21|0|", "1|||2|9||1|21|0|", "1,1|||2|9||1|21|10|",
-	 "1|||2|9||1|21|0|"},
+	{ "1,1|||||||||", "1|||||||||", "1,1|||||||||", "1|||||||||" },
+	{ "1,1|1|0x00001234|||||||", "1|1|0x00001234|||||||",
+	  "1,1|1|0x00001234|||||||", "1|1|0x00001234|||||||" },
+	{ "1,1|||1|7|42|||0|", "1|||1|7|42|||0|", "1,1|||1|7|42|||10|",
+	  "1|||1|7|42|||0|" },
+	{ "1,1|||2|9||1|21|0|", "1|||2|9||1|21|0|", "1,1|||2|9||1|21|10|",
+	  "1|||2|9||1|21|0|" },
 };
 
 static void test_encap(struct fp_h *h, const struct fp_h_pcap *inner)
@@ -193,14 +220,13 @@ static void test_encap(struct fp_h *h, const struct fp_h_pcap *inner)
 				 tp->name, i);
 			fp_h_key_of(inner->pkt[i].data, inner->pkt[i].len,
 				    P_ACCESS, &key);
-			if (fp_h_flow_add(h, &key, act, false))
+			if (!run_flow(h, &key, act, P_ACCESS, &inner->pkt[i],
+				      TC_ACT_REDIRECT, res, &s0, &s1, label)) {
+				fp_h_flow_del(h, &key);
+				out[i].data = NULL;
+				out[i].len = 0;
 				continue;
-			fp_h_snap(h, &s0);
-			if (!ASSERT_OK(run(h, P_ACCESS, &inner->pkt[i], res),
-				       label))
-				continue;
-			fp_h_snap(h, &s1);
-			check_verdict(res, TC_ACT_REDIRECT, label);
+			}
 			if (tp->no == P_ERS2 && res->len > ERS2_TS_OFF + 4)
 				memset(res->data + ERS2_TS_OFF, 0, 4);
 			ASSERT_BYTES(res->data, res->len, exp.pkt[i].data,
@@ -211,7 +237,8 @@ static void test_encap(struct fp_h *h, const struct fp_h_pcap *inner)
 			out[i].len = out[i].data ? res->len : 0;
 			{
 				long long want[FP_CNT_MAX] = {
-					[FP_CNT_HIT] = 1, [FP_CNT_TUN_ENCAP] = 1};
+					[FP_CNT_HIT] = 1, [FP_CNT_TUN_ENCAP] = 1
+				};
 				fp_h_check_counters(&s0, &s1, want, label);
 			}
 			snprintf(label, sizeof(label),
@@ -261,26 +288,17 @@ static void test_decap(struct fp_h *h, const struct fp_h_pcap *inner)
 			fp_h_key_of(inner->pkt[i].data, inner->pkt[i].len,
 				    tp->no, &key);
 			key.tun = tkey.tun;
-			if (fp_h_flow_add(h, &key, "2", false))
+			if (!run_flow(h, &key, "2", P_UNDER, &enc.pkt[i],
+				      TC_ACT_REDIRECT, res, &s0, &s1, label)) {
+				fp_h_flow_del(h, &key);
 				continue;
-			fp_h_upcalls_clear(&h->up);
-			fp_h_snap(h, &s0);
-			if (!ASSERT_OK(run(h, P_UNDER, &enc.pkt[i], res),
-				       label))
-				continue;
-			fp_h_snap(h, &s1);
-			check_verdict(res, TC_ACT_REDIRECT, label);
-			if (res->retval != TC_ACT_REDIRECT &&
-			    fp_h_upcalls_collect(&h->up, 1, 500, 0) > 0) {
-				/* the key it was looked up by instead */
-				fp_h_key_print("flow", &key);
-				fp_h_key_print("packet", &h->up.rec[0].hdr.key);
 			}
 			ASSERT_BYTES(res->data, res->len, inner->pkt[i].data,
 				     inner->pkt[i].len, label);
 			{
 				long long want[FP_CNT_MAX] = {
-					[FP_CNT_HIT] = 1, [FP_CNT_TUN_DECAP] = 1};
+					[FP_CNT_HIT] = 1, [FP_CNT_TUN_DECAP] = 1
+				};
 				fp_h_check_counters(&s0, &s1, want, label);
 			}
 			snprintf(label, sizeof(label),
@@ -302,20 +320,21 @@ static const struct {
 	int verdict;
 	enum fp_counter cnt, cnt2;
 } bad_cases[] = {
-	{"GRE version 1", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0},
-	{"GRE routing bit", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0},
-	{"GRE bad checksum", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0},
-	{"ERSPAN header truncated", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0},
-	{"ERSPAN version unlike its GRE type", TC_ACT_SHOT,
-	 FP_CNT_TUN_MALFORMED, 0},
-	{"malformed, endpoint passes it", TC_ACT_OK, FP_CNT_TUN_MALFORMED, 0},
+	{ "GRE version 1", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0 },
+	{ "GRE routing bit", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0 },
+	{ "GRE bad checksum", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0 },
+	{ "ERSPAN header truncated", TC_ACT_SHOT, FP_CNT_TUN_MALFORMED, 0 },
+	{ "ERSPAN version unlike its GRE type", TC_ACT_SHOT,
+	  FP_CNT_TUN_MALFORMED, 0 },
+	{ "malformed, endpoint passes it", TC_ACT_OK, FP_CNT_TUN_MALFORMED, 0 },
 	/* ordinary packets of the underlay: a miss, dropped by config */
-	{"GRE to no endpoint of ours", TC_ACT_SHOT, FP_CNT_MISS, 0},
-	{"GRE key no port takes", TC_ACT_SHOT, FP_CNT_TUN_NO_PORT, FP_CNT_MISS},
-	{"GRE key to an unkeyed port", TC_ACT_SHOT, FP_CNT_TUN_NO_PORT,
-	 FP_CNT_MISS},
-	{"GRE of IPv4, not Ethernet", TC_ACT_SHOT, FP_CNT_TUN_NO_PORT,
-	 FP_CNT_MISS},
+	{ "GRE to no endpoint of ours", TC_ACT_SHOT, FP_CNT_MISS, 0 },
+	{ "GRE key no port takes", TC_ACT_SHOT, FP_CNT_TUN_NO_PORT,
+	  FP_CNT_MISS },
+	{ "GRE key to an unkeyed port", TC_ACT_SHOT, FP_CNT_TUN_NO_PORT,
+	  FP_CNT_MISS },
+	{ "GRE of IPv4, not Ethernet", TC_ACT_SHOT, FP_CNT_TUN_NO_PORT,
+	  FP_CNT_MISS },
 };
 
 static void test_bad(struct fp_h *h)
@@ -439,14 +458,11 @@ static void test_clone(struct fp_h *h, const struct fp_h_pcap *inner)
 				 i);
 			fp_h_key_of(inner->pkt[i].data, inner->pkt[i].len,
 				    P_ACCESS, &key);
-			if (fp_h_flow_add(h, &key, act, false))
+			if (!run_flow(h, &key, act, P_ACCESS, &inner->pkt[i],
+				      TC_ACT_REDIRECT, res, &s0, &s1, label)) {
+				fp_h_flow_del(h, &key);
 				continue;
-			fp_h_snap(h, &s0);
-			if (!ASSERT_OK(run(h, P_ACCESS, &inner->pkt[i], res),
-				       label))
-				continue;
-			fp_h_snap(h, &s1);
-			check_verdict(res, TC_ACT_REDIRECT, label);
+			}
 			fp_h_check_counters(&s0, &s1, want, label);
 			/* what is left is redirected: the frame as it came,
 			 * or encapsulated by the last output */
