@@ -338,15 +338,16 @@ def main():
                      statistics.median(fp["quiet"]), statistics.median(br["quiet"]))
                  if fp["quiet"] and br["quiet"] else ""))
         for sid, paper in ACTION_PAPER.items():
-            a = by_id.get(sid)
-            if not a:
+            act = by_id.get(sid)
+            if not act:
                 continue
             # Both ratios are to the baseline of their own runs: their
             # quotient is the action's cost over output-only.
-            rel, rel_cpu = a["ratio"] / fp["ratio"], a["cost_ratio"] / fp["cost_ratio"]
+            rel = act["ratio"] / fp["ratio"]
+            rel_cpu = act["cost_ratio"] / fp["cost_ratio"]
             P("- %s at most %.0f%% slower than output-only (paper: %.0f%%): **%s**: "
               "%.0f%% slower by rate (%.2f× output-only), %.0f%% by CPU time (%.2f×)."
-              % (a["label"], ACTION_TARGET * 100, paper * 100,
+              % (act["label"], ACTION_TARGET * 100, paper * 100,
                  "met" if rel >= 1 - ACTION_TARGET else "missed",
                  max(0.0, (1 - rel) * 100), rel, max(0.0, (1 - rel_cpu) * 100), rel_cpu))
     else:
