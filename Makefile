@@ -194,6 +194,7 @@ fuzz: deps
 
 # Numbers for the README: runs for a few minutes, as root; see bench/run.sh.
 bench: deps
+	$(Q)bash scripts/deps.sh --bench
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/flowpath $(BENCH_OUT)/fpbench $(BENCH_OUT)/xsk_baseline
 	$(Q)$(MAKE) --no-print-directory verifier-report >$(BENCH_OUT)/verifier-report.txt
 	$(Q)bash bench/run.sh $(BUILD)

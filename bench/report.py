@@ -139,8 +139,7 @@ def setup_section(P, rows, notes):
       "(upcall → classify → install → execute through its TAP to the sink). "
       "setups/s: flows executed over the time from the first to the last; "
       "rate-limited: held back by the port's upcall bucket; lost: the perf "
-      "ring was full (as the datapath counted it / as the agent was told). "
-      "Other helpers were loading the 2 CPUs during these runs.")
+      "ring was full (as the datapath counted it / as the agent was told).")
     P("")
     P("| upcall limit | offered flows/s | flows sent | upcalls | rate-limited | lost (dp / agent) | installed | setups/s | delivered |")
     P("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -600,7 +599,8 @@ def xdp_section(P, runs, by_id, labels, systems):
       "the XDP program handed to the socket (veth's `xdp_redirect` counters); l2fwd: "
       "the frames that came back out of `in-xdp`, counted by a sink on the generator's "
       "veth; output: forwarded to `out-xdp` as the other systems. The xsk baseline is "
-      "`bench/xsk_baseline.c` (libxdp, xdpsock's loop, 2 KB frames, batch 64).")
+      "`bench/xsk_baseline.c` (libxdp, xdpsock's loop, 2 KB frames); the xsk baseline and "
+      "flowpath both take rings 64 descriptors at a time (`--batch 64`).")
     P("")
     P("| mode | xsk baseline Mpps | flowpath Mpps | flowpath / baseline | spread | target | paper |")
     P("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
