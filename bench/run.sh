@@ -56,7 +56,7 @@ FLOWPATH=$build/flowpath
 FPBENCH=$build/bench/fpbench
 XSK=$build/bench/xsk_baseline
 
-smoke=0 out=$top/bench/results runs=7 duration=3 warmup=0.5 size=64 flows=1 only=
+smoke=0 out=$top/bench/results runs=5 duration=3 warmup=0.5 size=64 flows=1 only=
 FLOWPATH_OLD='' OLD_IDS=''
 while [ $# -gt 0 ]; do
 	case $1 in

@@ -201,9 +201,9 @@ check "B: port add b1" fpb port add b1 --port 1
 check "B: port add b6" fpb port add b6 --port 6
 # The underlay's neighbour entries, for port add to find, made while no
 # datapath is on the underlay yet (its misses would be dropped, ARP
-# included), and used at once: the kernel's neighbour table is shared by
-# every namespace, and a busy machine's garbage collector removes idle
-# stale entries after a minute.
+# included), and used at once: the neighbour tables' garbage collection
+# thresholds count the entries of every namespace, and on a busy machine
+# idle stale entries went within a minute.
 check "underlay: A pings B" ping "$NSA" $UB 1
 check "underlay: A pings B's second address" ping "$NSA" $UB2 1
 check "underlay: B pings A" ping "$NSB" $UA 1
