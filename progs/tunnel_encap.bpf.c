@@ -324,10 +324,12 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	fp_count(FP_CNT_TUN_ENCAP);
-	fp_count_tx(port, skb->len, true);
-	if (last)
+	if (last) {
+		fp_count_tx(port, skb->len, true);
 		return bpf_redirect(u->ifindex, 0);
-	bpf_clone_redirect(skb, u->ifindex, 0);
+	}
+	fp_count_tx(port, skb->len,
+		    bpf_clone_redirect(skb, u->ifindex, 0) == 0);
 	if (fp_encap_undo(skb, room, inner)) {
 		fp_count(FP_CNT_ACTION_FAILED);
 		return TC_ACT_SHOT;
