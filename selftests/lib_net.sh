@@ -50,10 +50,22 @@ switch_topology() {
 	track_dp "$FP_DP" "$FP_SW"
 }
 
+# wait_ready PID FILE PATTERN: 0 once FILE (what process PID writes)
+# has a line matching PATTERN; 1 if PID ends first or 5 s pass.
+wait_ready() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -qs "$3" "$2" && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
 # capture_start NS DEV FILE: tcpdump writes what arrives on DEV into FILE;
 # it is listening when this returns.
 capture_start() {
-	local ns=$1 dev=$2 file=$3 pid i
+	local ns=$1 dev=$2 file=$3 pid
 	rm -f "$file" "$file.log"
 	# nsenter, not nsx: $! must be tcpdump itself (nsenter execs it), not
 	# a subshell that would not pass the signal on.
@@ -62,11 +74,7 @@ capture_start() {
 	pid=$!
 	echo "$pid" >"$file.pid"
 	at_exit "kill $pid"
-	for ((i = 0; i < 100; i++)); do
-		grep -qs 'listening on' "$file.log" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_ready "$pid" "$file.log" 'listening on' && return 0
 	fail "tcpdump on $dev in $ns did not start: $(cat "$file.log")"
 	return 1
 }
@@ -143,7 +151,7 @@ pinned_prog_id() {
 # real socket in NS (traffic.py sock-recv) in the background, killed at
 # exit; it is bound when this returns. sock_recv_wait FILE gives its count.
 sock_recv_start() {
-	local ns=$1 file=$2 pid i
+	local ns=$1 file=$2 pid
 	shift 2
 	rm -f "$file"
 	nsenter --net="/run/netns/$ns" "$FP_PY" "$FP_TOP/selftests/traffic.py" \
@@ -151,11 +159,7 @@ sock_recv_start() {
 	pid=$!
 	echo "$pid" >"$file.pid"
 	at_exit "kill $pid"
-	for ((i = 0; i < 100; i++)); do
-		grep -qs '^ready' "$file" && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_ready "$pid" "$file" '^ready' && return 0
 	fail "socket receiver in $ns did not start: $(cat "$file")"
 	return 1
 }

@@ -54,16 +54,12 @@ send() {
 # output into OUT; returns once it runs (its banner printed) or failed.
 afxdp_pid=
 afxdp_start() {
-	local out=$1 i
+	local out=$1
 	shift
 	nsenter --net="/run/netns/$SW" "$FLOWPATH" afxdp "$@" >"$out" 2>&1 &
 	afxdp_pid=$!
 	at_exit "kill -9 $afxdp_pid"
-	for ((i = 0; i < 100; i++)); do
-		grep -qs '^afxdp: .* mode' "$out" && return 0
-		kill -0 "$afxdp_pid" 2>/dev/null || break
-		sleep 0.05
-	done
+	wait_ready "$afxdp_pid" "$out" '^afxdp: .* mode' && return 0
 	fail "flowpath afxdp $* did not start: $(cat "$out")"
 	return 1
 }
