@@ -30,6 +30,18 @@ static __always_inline void fp_count(__u32 counter)
 		*v += 1;
 }
 
+/* A packet received on port @port (the parser's, and decap's for the
+ * tunnel port). */
+static __always_inline void fp_count_rx(__u32 port, __u32 len)
+{
+	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
+
+	if (ps) {
+		ps->rx_packets += 1;
+		ps->rx_bytes += len;
+	}
+}
+
 static __always_inline struct fp_scratch *fp_scratch_get(void)
 {
 	__u32 zero = 0;

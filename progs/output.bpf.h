@@ -24,16 +24,6 @@ static __always_inline void fp_count_tx(__u32 port, __u32 len, bool sent)
 	}
 }
 
-static __always_inline void fp_count_rx(__u32 port, __u32 len)
-{
-	struct fp_port_stats *ps = bpf_map_lookup_elem(&port_stats, &port);
-
-	if (ps) {
-		ps->rx_packets += 1;
-		ps->rx_bytes += len;
-	}
-}
-
 /*
  * Run @a, the packet's last action, if it is an output the fast way can
  * finish: to an existing netdev port that is not the input port (unless
