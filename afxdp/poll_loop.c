@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "exec.h"
 #include "flow_extract.h"
@@ -12,10 +13,38 @@
 
 volatile int fp_afxdp_stop;
 
-/* Empty loops before the thread sleeps in poll() instead of spinning, and
- * how long it sleeps at most (it wakes at the first packet). */
-#define FP_IDLE_LOOPS 1024
+/*
+ * How long the thread spins without a packet before it sleeps in poll()
+ * instead, adapted to what spinning gets: doubled each time a packet came
+ * while it spun, halved each time the spin ended in a sleep. Spinning up
+ * to about what a wakeup from poll() costs keeps a short gap in the
+ * traffic from adding that latency. But on a CPU that the device's NAPI
+ * thread shares, nothing can come while the thread spins (the NAPI thread
+ * that would receive it does not run): the spin shrinks to its floor and
+ * the thread gives the CPU up at once. The clock is read every
+ * FP_IDLE_CLOCK_LOOPS empty loops. FP_IDLE_POLL_MS: how long one sleep
+ * lasts at most (it ends at the first packet).
+ */
+#define FP_IDLE_SPIN_MAX_NS 20000
+#define FP_IDLE_SPIN_MIN_NS 1000
+#define FP_IDLE_CLOCK_LOOPS 16
 #define FP_IDLE_POLL_MS 50
+
+struct fp_idle {
+	unsigned int loops; /* empty loops in a row */
+	bool sleeping; /* spun spin_ns in vain: sleep at every empty loop */
+	__s64 spin_ns; /* FP_IDLE_SPIN_MIN_NS..FP_IDLE_SPIN_MAX_NS */
+	struct timespec since; /* the first empty loop */
+};
+
+static __s64 ns_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (__s64)(b.tv_sec - a->tv_sec) * 1000000000 +
+	       (b.tv_nsec - a->tv_nsec);
+}
 
 static inline __u64 frame_of(__u64 addr)
 {
@@ -42,15 +71,32 @@ void fp_xsk_stats_read(const struct fp_xsk *x, struct fp_xsk_stats *out)
 		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
 }
 
+/*
+ * Have the kernel send what the tx ring holds. Zero copy: wake the driver
+ * (when it sleeps), which then sends on its own. Copy mode (veth, or any
+ * driver without zero copy) transmits only inside sendto(), a budget of
+ * frames a call (32), and says EAGAIN when it stopped with frames left:
+ * call again while each call takes frames. Frames still left (the device
+ * busy: EBUSY, ENOBUFS; or a full completion ring) keep tx_unkicked set,
+ * for the idle loop to try again.
+ */
 static void kick(struct fp_xsk *x)
 {
-	x->tx_unkicked = 0;
-	if (!xsk_ring_prod__needs_wakeup(&x->tx))
+	__u32 before;
+
+	if (!xsk_ring_prod__needs_wakeup(&x->tx)) {
+		x->tx_unkicked = 0;
 		return;
-	/* ENOBUFS, EAGAIN, EBUSY: the kernel is busy sending; the next kick
-	 * or completion moves things on. */
-	sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
-	x->st.kicks++;
+	}
+	do {
+		before = __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE);
+		x->st.kicks++;
+		if (sendto(x->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
+			x->tx_unkicked = 0;
+			return;
+		}
+	} while (errno == EAGAIN && !x->zero_copy &&
+		 __atomic_load_n(x->tx.consumer, __ATOMIC_ACQUIRE) != before);
 }
 
 /* Completed tx frames back into the pool. */
@@ -77,8 +123,14 @@ static void submit_tx(struct fp_xsk *x)
 	xsk_ring_prod__submit(&x->tx, x->tx_reserved);
 	x->tx_unkicked += x->tx_reserved;
 	x->tx_reserved = 0;
-	/* Kick only when the ring passes 3/4: one syscall per many frames. */
-	if (x->tx_out >= x->tx.size / 4 * 3)
+	/*
+	 * Zero copy: kick only when the ring passes 3/4, one syscall per many
+	 * frames, as the driver sends by itself. Copy mode sends nothing
+	 * until kicked: frames left in the ring wait while their data goes
+	 * cold in the cache and the fill ring runs dry (each is a frame that
+	 * cannot receive), so every batch is handed over at once.
+	 */
+	if (!x->zero_copy || x->tx_out >= x->tx.size / 4 * 3)
 		kick(x);
 }
 
@@ -258,7 +310,7 @@ static __u32 rx_batch(struct fp_afxdp_thread *t, struct fp_xsk *x)
 	return n;
 }
 
-static void idle(struct fp_afxdp_thread *t, unsigned int *idle_loops)
+static void idle(struct fp_afxdp_thread *t, struct fp_idle *idl)
 {
 	struct pollfd pfd[FP_AFXDP_MAX_DEVS];
 	unsigned int i;
@@ -266,17 +318,37 @@ static void idle(struct fp_afxdp_thread *t, unsigned int *idle_loops)
 	for (i = 0; i < t->n_xsks; i++) {
 		struct fp_xsk *x = t->xsks[i];
 
-		/* Nothing came in: send what waits, however little. */
-		if (x->tx_unkicked || x->tx_out)
+		/*
+		 * Nothing came in: send what waits, however little. A
+		 * zero-copy driver may sleep with frames in flight; copy
+		 * mode has sent all but tx_unkicked.
+		 */
+		if (x->tx_unkicked || (x->zero_copy && x->tx_out))
 			kick(x);
 		if (xsk_ring_prod__needs_wakeup(&x->fq))
 			recvfrom(x->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
-		publish(x);
 	}
-	if (++*idle_loops < FP_IDLE_LOOPS)
+	/* An empty loop stays cheap (these loops are the CPU time a NAPI
+	 * thread on this CPU does not get): the counters are published once
+	 * idle begins and again before each sleep. */
+	if (idl->loops++ == 0) {
+		for (i = 0; i < t->n_xsks; i++)
+			publish(t->xsks[i]);
+		clock_gettime(CLOCK_MONOTONIC, &idl->since);
 		return;
+	}
+	if (!idl->sleeping) {
+		if (idl->loops % FP_IDLE_CLOCK_LOOPS ||
+		    ns_since(&idl->since) < idl->spin_ns)
+			return;
+		idl->sleeping = true;
+		idl->spin_ns /= 2;
+		if (idl->spin_ns < FP_IDLE_SPIN_MIN_NS)
+			idl->spin_ns = FP_IDLE_SPIN_MIN_NS;
+	}
 	/* Long idle: sleep until a packet arrives rather than spin. */
 	for (i = 0; i < t->n_xsks; i++) {
+		publish(t->xsks[i]);
 		pfd[i].fd = t->xsks[i]->fd;
 		pfd[i].events = POLLIN;
 		pfd[i].revents = 0;
@@ -287,7 +359,8 @@ static void idle(struct fp_afxdp_thread *t, unsigned int *idle_loops)
 void *fp_afxdp_poll(void *arg)
 {
 	struct fp_afxdp_thread *t = arg;
-	unsigned int i, idle_loops = 0;
+	struct fp_idle idl = { .spin_ns = FP_IDLE_SPIN_MAX_NS };
+	unsigned int i;
 
 	while (!fp_afxdp_stop) {
 		__u32 got = 0;
@@ -301,11 +374,22 @@ void *fp_afxdp_poll(void *arg)
 			refill(t, t->xsks[i]);
 		}
 		if (got) {
-			idle_loops = 0;
+			/* Came while spinning: the spin was worth it. Unless
+			 * the spin outlasted its time: then the thread was
+			 * preempted, the packet came while it did not spin. */
+			if (idl.loops && !idl.sleeping &&
+			    idl.spin_ns < FP_IDLE_SPIN_MAX_NS &&
+			    ns_since(&idl.since) <= 2 * idl.spin_ns) {
+				idl.spin_ns *= 2;
+				if (idl.spin_ns > FP_IDLE_SPIN_MAX_NS)
+					idl.spin_ns = FP_IDLE_SPIN_MAX_NS;
+			}
+			idl.loops = 0;
+			idl.sleeping = false;
 			for (i = 0; i < t->n_xsks; i++)
 				publish(t->xsks[i]);
 		} else {
-			idle(t, &idle_loops);
+			idle(t, &idl);
 		}
 	}
 	return NULL;

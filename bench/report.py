@@ -397,9 +397,13 @@ def main():
       "by the DUT's ring goes back to the generator's page pool under a lock the "
       "DUT's CPU contends for."
       % (meta.get("gen_cpu"),
-         "%.1f Mpps, 3 times what the fastest system of the warm-up round forwards "
-         "on a CPU of its own (1e9 / its CPU time per packet)" %
-         (num(meta, "offered") / 1e6) if num(meta, "offered") > 0 else "flat out"))
+         ("%.1f Mpps, 3 times what the fastest system of the warm-up round forwards "
+          "on a CPU of its own (1e9 / its CPU time per packet)" %
+          (num(meta, "offered") / 1e6) +
+          ("; the AF_XDP systems %.1f Mpps, twice the fastest AF_XDP rate of the "
+           "warm-up round" % (num(meta, "offered_xdp") / 1e6)
+           if num(meta, "offered_xdp") > num(meta, "offered") else ""))
+         if num(meta, "offered") > 0 else "flat out"))
     P("- The DUT's NAPI thread is threaded and pinned to CPU %s: it builds the skbs, "
       "runs the system under test and transmits into the sink's veth, whose receive "
       "(the sink's XDP program, `fpb_sink`, counting per CPU and dropping) runs in "
@@ -599,8 +603,12 @@ def xdp_section(P, runs, by_id, labels, systems):
       "the XDP program handed to the socket (veth's `xdp_redirect` counters); l2fwd: "
       "the frames that came back out of `in-xdp`, counted by a sink on the generator's "
       "veth; output: forwarded to `out-xdp` as the other systems. The xsk baseline is "
-      "`bench/xsk_baseline.c` (libxdp, xdpsock's loop, 2 KB frames); the xsk baseline and "
-      "flowpath both take rings 64 descriptors at a time (`--batch 64`).")
+      "`bench/xsk_baseline.c` (libxdp, xdpsock's loop, 2 KB frames) in xdpsock's poll mode "
+      "(`--wait poll`: it sleeps in poll() whenever its rx ring is empty, as a busy loop "
+      "would take the CPU the NAPI thread beside it needs); flowpath spins a while first, "
+      "less each time spinning brought nothing. Both take rings 64 descriptors at a time "
+      "(`--batch 64`); each runs in a session of its own (as OVS's daemon does), so that "
+      "the scheduler weighs it against the NAPI thread alone.")
     P("")
     P("| mode | xsk baseline Mpps | flowpath Mpps | flowpath / baseline | spread | target | paper |")
     P("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -8,10 +8,16 @@
  *
  *   xsk_baseline --dev DEV (--rxdrop | --l2fwd) [--queue Q]
  *                [--mode native|skb] [--batch N] [--cpu C] [--duration S]
+ *                [--wait spin|poll]
  *
  *   --rxdrop   every received frame goes straight back to the fill ring
  *   --l2fwd    MAC addresses swapped, sent back out of DEV; frames return
  *              to the fill ring from the completion ring
+ *   --wait     what the loop does when the rx ring is empty: spin (the
+ *              default, xdpsock's busy loop) or poll (sleep in poll() until
+ *              a frame comes, as xdpsock -p). On a CPU shared with the
+ *              device's NAPI thread, spinning takes the CPU time that the
+ *              NAPI thread needs to receive the frame waited for.
  *
  * Runs until SIGINT/SIGTERM or --duration, printing "rx_pps=N tx_pps=N"
  * on stderr once a second, and at the end "rx_packets=N tx_packets=N" on
@@ -63,7 +69,7 @@ struct xsk {
 struct cfg {
 	const char *dev;
 	long queue, batch, cpu;
-	bool l2fwd, skb_mode;
+	bool l2fwd, skb_mode, wait_poll;
 	double duration;
 };
 
@@ -130,17 +136,19 @@ static void refill(struct xsk *x, const struct xsk_ring_cons *from,
 	xsk_ring_prod__submit(&x->fq, n);
 }
 
-static void rxdrop(struct xsk *x, __u32 batch)
+/* Both modes return how many frames they received. */
+static __u32 rxdrop(struct xsk *x, __u32 batch)
 {
 	__u32 idx, n = xsk_ring_cons__peek(&x->rx, batch, &idx);
 
 	if (!n) {
 		kick_rx(x);
-		return;
+		return 0;
 	}
 	refill(x, &x->rx, idx, n, true);
 	xsk_ring_cons__release(&x->rx, n);
 	x->rx_packets += n;
+	return n;
 }
 
 static void complete_tx(struct xsk *x, __u32 batch)
@@ -168,7 +176,7 @@ static void swap_macs(unsigned char *p)
 	memcpy(p + 6, t, 6);
 }
 
-static void l2fwd(struct xsk *x, __u32 batch)
+static __u32 l2fwd(struct xsk *x, __u32 batch)
 {
 	__u32 idx_rx, idx_tx, n, i;
 
@@ -176,11 +184,11 @@ static void l2fwd(struct xsk *x, __u32 batch)
 	n = xsk_ring_cons__peek(&x->rx, batch, &idx_rx);
 	if (!n) {
 		kick_rx(x);
-		return;
+		return 0;
 	}
 	while (xsk_ring_prod__reserve(&x->tx, n, &idx_tx) != n) {
 		if (stop)
-			return;
+			return 0;
 		complete_tx(x, batch);
 	}
 	for (i = 0; i < n; i++) {
@@ -198,6 +206,16 @@ static void l2fwd(struct xsk *x, __u32 batch)
 	x->in_flight += n;
 	x->rx_packets += n;
 	kick_tx(x);
+	return n;
+}
+
+/* --wait poll, the rx ring empty: wait for a frame, a while at most (the
+ * clock and the signals are looked at in between). */
+static void sleep_for_rx(struct xsk *x)
+{
+	struct pollfd p = { .fd = x->fd, .events = POLLIN };
+
+	poll(&p, 1, 50);
 }
 
 static int xsk_open(struct xsk *x, const struct cfg *c, int xsks_fd)
@@ -317,6 +335,13 @@ static int parse(int argc, char **argv, struct cfg *c)
 			err = parse_num(v, "--queue", 0, 63, &c->queue);
 		} else if (!strcmp(o, "--batch")) {
 			err = parse_num(v, "--batch", 1, MAX_BATCH, &c->batch);
+		} else if (!strcmp(o, "--wait")) {
+			if (strcmp(v, "spin") && strcmp(v, "poll")) {
+				err_msg("--wait '%s': expected spin or poll",
+					v);
+				return -EINVAL;
+			}
+			c->wait_poll = !strcmp(v, "poll");
 		} else if (!strcmp(o, "--cpu")) {
 			err = parse_num(v, "--cpu", 0, CPU_SETSIZE - 1,
 					&c->cpu);
@@ -342,7 +367,7 @@ static int parse(int argc, char **argv, struct cfg *c)
 			return err;
 	}
 	if (!c->dev || !mode) {
-		err_msg("usage: xsk_baseline --dev DEV (--rxdrop | --l2fwd) [--queue Q] [--mode native|skb] [--batch N] [--cpu C] [--duration S]");
+		err_msg("usage: xsk_baseline --dev DEV (--rxdrop | --l2fwd) [--queue Q] [--mode native|skb] [--batch N] [--cpu C] [--duration S] [--wait spin|poll]");
 		return -EINVAL;
 	}
 	return 0;
@@ -403,10 +428,11 @@ int main(int argc, char **argv)
 
 	start = tick = now();
 	while (!stop) {
-		if (c.l2fwd)
-			l2fwd(&x, (__u32)c.batch);
-		else
-			rxdrop(&x, (__u32)c.batch);
+		__u32 got = c.l2fwd ? l2fwd(&x, (__u32)c.batch) :
+				      rxdrop(&x, (__u32)c.batch);
+
+		if (!got && c.wait_poll)
+			sleep_for_rx(&x);
 		/* The clock once in a while only. */
 		if (++loops & 1023)
 			continue;
