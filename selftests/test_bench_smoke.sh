@@ -108,6 +108,22 @@ fi
 grep -q '^| TC bpf_redirect (one helper) | \*\*1.00×\*\*' "$out/latest.md" ||
 	fail "latest.md: no baseline row"
 
+# The xsk baseline refuses what it cannot do, naming it, before it touches
+# a device.
+xsk=$build/bench/xsk_baseline
+for args in "--wait sometimes|--wait 'sometimes': expected spin or poll" \
+	"--batch 0|--batch '0': expected 1 to 256"; do
+	IFS='|' read -r opt want <<<"$args"
+	# shellcheck disable=SC2086 # the option and its value, two words
+	msg=$("$xsk" --dev lo --rxdrop $opt 2>&1)
+	rc=$?
+	if [ "$rc" -eq 2 ] && [[ $msg == *"$want"* ]]; then
+		pass "xsk_baseline $opt: exit 2, says: $want"
+	else
+		fail "xsk_baseline $opt: exit $rc, said: $msg"
+	fi
+done
+
 after=$(leftovers)
 new=$(comm -13 <(sort <<<"$before") <(sort <<<"$after") | tr '\n' ' ')
 if [ -z "${new// /}" ]; then
