@@ -10,10 +10,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "exec.h"
 #include "log.h"
+#include "mono_clock.h"
 #include "ofrule.h"
 #include "ports.h"
 #include "rules.h"
@@ -76,7 +76,6 @@ struct fp_uflow *fp_afxdp_miss(struct fp_afxdp_thread *t, struct fp_xsk *x,
 	struct fp_xlate_ctx ctx = { .ports = ports, .n_ports = t->n_xsks };
 	char err[FP_RULE_ERR_LEN];
 	struct fp_flow flow = {};
-	struct timespec now;
 	unsigned int i;
 	int ret;
 
@@ -86,8 +85,7 @@ struct fp_uflow *fp_afxdp_miss(struct fp_afxdp_thread *t, struct fp_xsk *x,
 		ports[i].port = i + 1;
 		ports[i].type = FP_PORT_NETDEV;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ctx.now_ns = (__u64)now.tv_sec * 1000000000ull + now.tv_nsec;
+	ctx.now_ns = fp_mono_ns();
 	ret = fp_rule_xlate(fp_rules_lookup(t->rules, key), key, &ctx,
 			    t->xlated, err, sizeof(err));
 	if (ret) {

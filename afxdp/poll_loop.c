@@ -3,12 +3,12 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "exec.h"
 #include "flow_extract.h"
 #include "pkt_exec.h"
 #include "log.h"
+#include "mono_clock.h"
 #include "poll_loop.h"
 
 volatile int fp_afxdp_stop;
@@ -32,19 +32,10 @@ volatile int fp_afxdp_stop;
 
 struct fp_idle {
 	unsigned int loops; /* empty loops in a row */
-	bool sleeping; /* spun spin_ns in vain: sleep at every empty loop */
-	__s64 spin_ns; /* FP_IDLE_SPIN_MIN_NS..FP_IDLE_SPIN_MAX_NS */
-	struct timespec since; /* the first empty loop */
+	bool sleeping;	/* spun spin_ns in vain: sleep at every empty loop */
+	__u64 spin_ns;	/* FP_IDLE_SPIN_MIN_NS..FP_IDLE_SPIN_MAX_NS */
+	__u64 since_ns; /* the first empty loop, fp_mono_ns() */
 };
-
-static __s64 ns_since(const struct timespec *a)
-{
-	struct timespec b;
-
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	return (__s64)(b.tv_sec - a->tv_sec) * 1000000000 +
-	       (b.tv_nsec - a->tv_nsec);
-}
 
 static inline __u64 frame_of(__u64 addr)
 {
@@ -334,12 +325,12 @@ static void idle(struct fp_afxdp_thread *t, struct fp_idle *idl)
 	if (idl->loops++ == 0) {
 		for (i = 0; i < t->n_xsks; i++)
 			publish(t->xsks[i]);
-		clock_gettime(CLOCK_MONOTONIC, &idl->since);
+		idl->since_ns = fp_mono_ns();
 		return;
 	}
 	if (!idl->sleeping) {
 		if (idl->loops % FP_IDLE_CLOCK_LOOPS ||
-		    ns_since(&idl->since) < idl->spin_ns)
+		    fp_mono_ns() - idl->since_ns < idl->spin_ns)
 			return;
 		idl->sleeping = true;
 		idl->spin_ns /= 2;
@@ -379,7 +370,7 @@ void *fp_afxdp_poll(void *arg)
 			 * preempted, the packet came while it did not spin. */
 			if (idl.loops && !idl.sleeping &&
 			    idl.spin_ns < FP_IDLE_SPIN_MAX_NS &&
-			    ns_since(&idl.since) <= 2 * idl.spin_ns) {
+			    fp_mono_ns() - idl.since_ns <= 2 * idl.spin_ns) {
 				idl.spin_ns *= 2;
 				if (idl.spin_ns > FP_IDLE_SPIN_MAX_NS)
 					idl.spin_ns = FP_IDLE_SPIN_MAX_NS;

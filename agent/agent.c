@@ -21,17 +21,10 @@
 #include "ctl.h"
 #include "log.h"
 #include "mac_learning.h"
+#include "mono_clock.h"
 #include "port.h"
 
 enum { EV_SIGNAL = 1, EV_TIMER, EV_UPCALL, EV_CTL };
-
-__u64 fp_agent_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 int fp_agent_ports_refresh(struct fp_agent *a)
 {
@@ -157,7 +150,7 @@ static void on_timer(struct fp_agent *a)
 		return;
 	if (fp_agent_ports_refresh(a))
 		fp_err("agent: cannot read the ports of %s", a->dp.name);
-	if (fp_mac_expire(a->macs, fp_agent_now()) > 0)
+	if (fp_mac_expire(a->macs, fp_mono_ns()) > 0)
 		a->macs_changed = true;
 	fp_agent_sweep(a, a->macs_changed ||
 				  fp_rules_generation(a->rules) != a->rules_gen);

@@ -108,7 +108,6 @@ struct fp_agent {
  * message if it could not start. */
 int fp_agent_run(const struct fp_agent_opts *opts);
 
-__u64 fp_agent_now(void);
 /* Re-read the datapath's ports (for flooding). */
 int fp_agent_ports_refresh(struct fp_agent *a);
 

@@ -17,6 +17,7 @@
 #include "capacity.h"
 #include "log.h"
 #include "mac_learning.h"
+#include "mono_clock.h"
 
 #define FP_AGENT_BUCKETS 65536
 
@@ -71,7 +72,7 @@ static struct fp_agent_flow *flow_add(struct fp_agent *a,
 		return NULL;
 	f->key = *key;
 	f->rule_id = rule_id;
-	f->installed_ns = fp_agent_now();
+	f->installed_ns = fp_mono_ns();
 	f->next = a->buckets[h];
 	a->buckets[h] = f;
 	a->n_flows++;
@@ -123,7 +124,7 @@ int fp_agent_flow_note(struct fp_agent *a, const struct fp_flow_key *key,
 	if (f) {
 		/* Replaced: what it counted so far stays its old rule's. */
 		f->rule_id = rule_id;
-		f->installed_ns = fp_agent_now();
+		f->installed_ns = fp_mono_ns();
 	} else {
 		f = flow_add(a, key, rule_id);
 		if (!f)
@@ -173,7 +174,7 @@ static void credit(struct fp_agent *a, struct fp_agent_flow *f,
 
 void fp_agent_learn(struct fp_agent *a, const struct fp_flow_key *key)
 {
-	__u64 now = fp_agent_now();
+	__u64 now = fp_mono_ns();
 	__u16 vid = 0;
 	__u32 was;
 	int ret;
@@ -359,7 +360,7 @@ int fp_agent_sweep(struct fp_agent *a, bool revalidate)
 		return -ENOMEM;
 	s->a = a;
 	s->revalidate = revalidate;
-	s->now = fp_agent_now();
+	s->now = fp_mono_ns();
 	s->epoch = ++epoch;
 	if (revalidate) {
 		/* Changes seen from here on call for another round. */

@@ -24,6 +24,7 @@
 #include "csum_partial.h"
 #include "log.h"
 #include "mac_learning.h"
+#include "mono_clock.h"
 #include "tap_execute.h"
 
 /* Packets executed per batch at most: past that the batch is cut. */
@@ -59,7 +60,7 @@ int fp_agent_xlate(struct fp_agent *a, const struct fp_flow_key *key,
 		.ports = a->ports,
 		.n_ports = a->n_ports,
 		.macs = a->macs,
-		.now_ns = fp_agent_now(),
+		.now_ns = fp_mono_ns(),
 	};
 	char err[FP_RULE_ERR_LEN] = "";
 	int ret;

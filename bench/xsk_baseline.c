@@ -306,6 +306,18 @@ static int parse_num(const char *s, const char *what, long min, long max,
 	return 0;
 }
 
+/* @s is @a or @b: *is_b says which. */
+static int parse_choice(const char *s, const char *what, const char *a,
+			const char *b, bool *is_b)
+{
+	if (strcmp(s, a) && strcmp(s, b)) {
+		err_msg("%s '%s': expected %s or %s", what, s, a, b);
+		return -EINVAL;
+	}
+	*is_b = !strcmp(s, b);
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct cfg *c)
 {
 	bool mode = false;
@@ -337,22 +349,14 @@ static int parse(int argc, char **argv, struct cfg *c)
 		} else if (!strcmp(o, "--batch")) {
 			err = parse_num(v, "--batch", 1, MAX_BATCH, &c->batch);
 		} else if (!strcmp(o, "--wait")) {
-			if (strcmp(v, "spin") && strcmp(v, "poll")) {
-				err_msg("--wait '%s': expected spin or poll",
-					v);
-				return -EINVAL;
-			}
-			c->wait_poll = !strcmp(v, "poll");
+			err = parse_choice(v, "--wait", "spin", "poll",
+					   &c->wait_poll);
 		} else if (!strcmp(o, "--cpu")) {
 			err = parse_num(v, "--cpu", 0, CPU_SETSIZE - 1,
 					&c->cpu);
 		} else if (!strcmp(o, "--mode")) {
-			if (strcmp(v, "native") && strcmp(v, "skb")) {
-				err_msg("--mode '%s': expected native or skb",
-					v);
-				return -EINVAL;
-			}
-			c->skb_mode = !strcmp(v, "skb");
+			err = parse_choice(v, "--mode", "native", "skb",
+					   &c->skb_mode);
 		} else if (!strcmp(o, "--duration")) {
 			c->duration = strtod(v, &end);
 			if (*end || end == v || c->duration <= 0) {

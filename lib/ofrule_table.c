@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "mono_clock.h"
 #include "ofrule_int.h"
 
 #define KEY_WORDS (sizeof(struct fp_flow_key) / 8)
@@ -114,14 +114,6 @@ static void remove_at(struct fp_rule_table *t, unsigned int i)
 	t->n--;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 static void normalise(struct fp_rule *r)
 {
 	__u8 *k = (__u8 *)&r->key;
@@ -160,7 +152,7 @@ int fp_rules_add(struct fp_rule_table *t, struct fp_rule *r)
 	t->n++;
 	r->id = t->next_id++;
 	r->n_packets = r->n_bytes = 0;
-	r->created_ns = now_ns();
+	r->created_ns = fp_mono_ns();
 	entry_init(&t->e[pos], r);
 	t->generation++;
 	return 0;
