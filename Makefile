@@ -3,7 +3,7 @@
 #   make                  build BPF stages and the flowpath CLI into $(BUILD)
 #   make check            install what is missing, build, run every test
 #   make demo             install what is missing, build, forward traffic in netns
-#   make verifier-report  verified_insns of every stage, clang-14 and clang-19
+#   make verifier-report  verified_insns of every stage, clang-14, 16 and 19
 #   make bench            forwarding and per-stage benchmarks into bench/results
 #   make fuzz             build the libFuzzer targets, run each FUZZ_SECONDS (60)
 #   make CLANG=clang-14   build the BPF stages with another compiler
@@ -15,7 +15,7 @@ CC := gcc
 SAN ?= 0
 BUILD ?= build$(if $(filter 1,$(SAN)),/san)
 BPF_OUT ?= $(BUILD)/bpf
-CLANGS_CHECKED := clang-14 clang-19
+CLANGS_CHECKED := clang-14 clang-16 clang-19
 
 ifeq ($(V),1)
 Q :=
@@ -106,7 +106,7 @@ $(PCAP_OUT)/%.stamp: pcaps/gen_%.py
 # Test-only BPF programs, loaded by path from $(BUILD)/selftests/progs.
 TEST_BPF_OBJS := $(patsubst selftests/progs/%.bpf.c,$(BUILD)/selftests/progs/%.bpf.o,$(wildcard selftests/progs/*.bpf.c))
 
-$(BUILD)/selftests/progs/%.bpf.o: selftests/progs/%.bpf.c $(BPF_HDRS) $(wildcard selftests/progs/*.h) Makefile
+$(BUILD)/selftests/progs/%.bpf.o: selftests/progs/%.bpf.c $(BPF_HDRS) $(wildcard selftests/progs/*.h progs/*.bpf.c) Makefile
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

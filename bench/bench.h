@@ -18,16 +18,24 @@ struct fpb_count {
 /*
  * The generated frame: Ethernet, IPv4 without options, UDP, zero padding.
  * Documentation addresses only (RFC 5737, RFC 7042's 02:... locally
- * administered MACs). Flow i of N has UDP source port FPB_SPORT_BASE + i.
+ * administered MACs), varied per flow as fpb_flow_saddr() and
+ * fpb_flow_sport() say.
  */
+/* clang-format off */
 #define FPB_MAC_SRC { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 }
 #define FPB_MAC_DST { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 }
+/* clang-format on */
 #define FPB_IP_SRC 0xc0000201u /* 192.0.2.1 */
 #define FPB_IP_DST 0xc6336402u /* 198.51.100.2 */
 #define FPB_SPORT_BASE 1024
-/* Distinct source ports above the base: flows one run can offer (the
- * flow setup benchmark sends each of many flows once). */
-#define FPB_MAX_FLOWS (65535 - FPB_SPORT_BASE)
+/*
+ * Flow i of a run: UDP source port FPB_SPORT_BASE + i % FPB_PORT_SPAN from
+ * source address FPB_IP_SRC + i / FPB_PORT_SPAN, so the first 64,511 flows
+ * differ by port alone and a flow storm can offer millions (addresses up
+ * to 192.0.2.254).
+ */
+#define FPB_PORT_SPAN (65535 - FPB_SPORT_BASE)
+#define FPB_MAX_FLOWS (FPB_PORT_SPAN * 254)
 #define FPB_DPORT 9 /* discard */
 #define FPB_TTL 64
 
@@ -40,5 +48,29 @@ struct fpb_count {
 #define FPB_FCS_LEN 4
 #define FPB_MIN_SIZE 64
 #define FPB_MAX_SIZE 1518
+
+static inline __u32 fpb_flow_saddr(__u32 flow)
+{
+	return FPB_IP_SRC + flow / FPB_PORT_SPAN;
+}
+
+static inline __u16 fpb_flow_sport(__u32 flow)
+{
+	return FPB_SPORT_BASE + flow % FPB_PORT_SPAN;
+}
+
+/*
+ * The IPv4 header checksum @csum (host order) after a 16-bit word of the
+ * header went from @from to @to (RFC 1624, eqn. 3): the generators change
+ * the source address's low word per flow without summing the header again.
+ */
+static inline __u16 fpb_csum_replace16(__u16 csum, __u16 from, __u16 to)
+{
+	__u32 sum = (__u16)~csum + (__u32)(__u16)~from + to;
+
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
 
 #endif

@@ -2,7 +2,8 @@
 /*
  * fpbench COMMAND [OPTIONS]: the benchmark driver (see fpbench.h).
  *
- *   frame     print the flow key of each generated flow, in ovs-dpctl syntax
+ *   frame     print the flow key of each generated flow, in ovs-dpctl syntax,
+ *             or write the generated frames into a pcap
  *   actions   can flowpath's datapath run these actions (not the slow path)?
  *   napi      GRO on for a veth, so that it takes XDP-transmitted frames
  *   attach-sink      load the counting sink and attach it to a device
@@ -37,9 +38,11 @@
 /* Handle and priority of the baseline's tc filter. */
 #define FPB_TC_HANDLE 1
 #define FPB_TC_PRIORITY 1
+/* Flow keys `frame` prints: flows one installs with `flowpath flow add`. */
+#define FPB_KEYS_MAX 4096
 
-static int frame_opts(int argc, char **argv, int first, long *size,
-		      long *flows, long *in_port)
+static int frame_opts(int argc, char **argv, int first, long *size, long *flows,
+		      long *in_port, const char **pcap)
 {
 	const char *v;
 	int i;
@@ -50,30 +53,46 @@ static int frame_opts(int argc, char **argv, int first, long *size,
 					  FPB_MAX_SIZE, size))
 				return -EINVAL;
 		} else if (fpb_opt(argc, argv, &i, "--flows", &v)) {
-			if (fpb_parse_int(v, "--flows", 1, 4096, flows))
+			if (fpb_parse_int(v, "--flows", 1, FPB_MAX_FLOWS,
+					  flows))
 				return -EINVAL;
 		} else if (fpb_opt(argc, argv, &i, "--in-port", &v)) {
 			if (fpb_parse_int(v, "--in-port", 1, 255, in_port))
 				return -EINVAL;
+		} else if (fpb_opt(argc, argv, &i, "--pcap", &v)) {
+			*pcap = v;
 		} else {
 			fpb_err("unknown option '%s'", argv[i]);
 			return -EINVAL;
 		}
 	}
+	if (!*pcap && *flows > FPB_KEYS_MAX) {
+		fpb_err("--flows %ld: at most %d keys (--pcap takes up to %d frames)",
+			*flows, FPB_KEYS_MAX, FPB_MAX_FLOWS);
+		return -EINVAL;
+	}
 	return 0;
 }
 
-/* fpbench frame [--size N] [--flows N] [--in-port P] */
+/*
+ * fpbench frame [--size N] [--flows N] [--in-port P] [--pcap FILE]: the
+ * flow key of each flow's frame, as flowpath's parser has it (to install
+ * its flow); with --pcap, the frames themselves as the generator sends
+ * them, into FILE.
+ */
 int cmd_frame(int argc, char **argv)
 {
 	unsigned char pkt[FPB_MAX_SIZE];
 	char text[FP_ODP_KEY_STRLEN];
 	long size = 64, flows = 1, in_port = 1, f;
+	const char *pcap = NULL;
 	struct fp_flow_key key;
 	int len;
 
-	if (frame_opts(argc, argv, 1, &size, &flows, &in_port))
+	if (frame_opts(argc, argv, 1, &size, &flows, &in_port, &pcap))
 		return 2;
+	if (pcap)
+		return fpb_frames_pcap(pcap, size, flows) ? 1 : 0;
 	for (f = 0; f < flows; f++) {
 		len = fpb_frame(pkt, sizeof(pkt), size, f, 0);
 		fpb_key_of(pkt, len, in_port, &key);
@@ -114,8 +133,8 @@ int cmd_actions(int argc, char **argv)
 	return 0;
 }
 
-static int ns_dev_opts(int argc, char **argv, const char **ns,
-		       const char **dev, const char **to)
+static int ns_dev_opts(int argc, char **argv, const char **ns, const char **dev,
+		       const char **to)
 {
 	const char *v;
 	int i;
@@ -244,7 +263,8 @@ int cmd_attach_redirect(int argc, char **argv)
 			    .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = FPB_TC_HANDLE,
 			    .priority = FPB_TC_PRIORITY,
-			    .prog_fd = bpf_program__fd(skel->progs.fpb_redirect));
+			    .prog_fd =
+				    bpf_program__fd(skel->progs.fpb_redirect));
 
 		err = bpf_tc_hook_create(&hook);
 		if (err == -EEXIST)

@@ -33,11 +33,21 @@ void fpb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The benchmark frame of @size bytes on the wire (FCS included, so
- * @size - 4 in @buf) for flow @flow (UDP source FPB_SPORT_BASE + @flow),
- * with an 802.1Q tag of VLAN @vid unless it is 0. Returns its length, or
- * -EINVAL if @size or @vid is out of range.
+ * @size - 4 in @buf) for flow @flow (its source address and port as
+ * bench.h maps them), with an 802.1Q tag of VLAN @vid unless it is 0.
+ * Returns its length, or -EINVAL if @size, @flow or @vid is out of range.
  */
 int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid);
+/*
+ * @frame, a copy of @flow0 (fpb_frame's untagged frame of flow 0), made
+ * flow @flow's: its source address, port and IPv4 header checksum, all a
+ * generator changes per frame.
+ */
+void fpb_frame_set_flow(unsigned char *frame, const unsigned char *flow0,
+			__u32 flow);
+/* The frames a generator sends, flows 0 to @flows - 1 of @size bytes,
+ * into the pcap @path. Returns 0 or -EIO, having said why. */
+int fpb_frames_pcap(const char *path, long size, long flows);
 /* The flow key the userspace build of flowpath's parser gives @pkt
  * arriving on datapath port @in_port. */
 void fpb_key_of(const unsigned char *pkt, int len, __u32 in_port,

@@ -4,17 +4,19 @@
  *
  *   generator netns          DUT netns                      sink netns
  *   GEN_DEV  ---- veth ----  dut-in  => system =>  dut-out ---- veth ---- SINK_DEV
- *   (fpb_gen, live frames)                                    (fpb_sink, XDP)
+ *   (generator.h)                                             (fpb_sink, XDP)
  *
- * A thread pinned to --gen-cpu runs the generator under BPF_PROG_TEST_RUN
- * in live-frames mode on GEN_DEV, whose XDP_TX puts each frame on the
- * peer's ring. After --warmup seconds, everything that counts packets is
- * read, again --duration seconds later, and the generator stops. One line
- * of key=value pairs on stdout tells what happened in between:
+ * A thread pinned to --gen-cpu sends frames out of GEN_DEV onto the
+ * peer's ring (generator.h: live frames where the kernel allows them, else
+ * AF_PACKET; --gen chooses). After --warmup seconds, everything that
+ * counts packets is read, again --duration seconds later, and the
+ * generator stops. One line of key=value pairs on stdout tells what
+ * happened in between:
  *
+ *   generator     live or afpacket: how the frames were sent
  *   rate_pps      frames the sink counted per second: the forwarded rate
- *   offered_pps   frames the generator transmitted per second (at most
- *                 --gen-pps; the program drops the rest itself)
+ *   offered_pps   frames the generator offered per second (at most
+ *                 --gen-pps; it holds the rest back itself)
  *   gen_cpus, sink_cpus   where they ran (cpu:frames, from per-CPU counters)
  *   gen_drop      frames the generator's veth could not hand to dut-in
  *                 (its ring full: the DUT was saturated)
@@ -56,12 +58,9 @@
 
 #include "fpbench.h"
 #include "dp.h"
-#include "gen.skel.h"
+#include "generator.h"
 
 #define MAX_CPUS 64
-/* Frames per BPF_PROG_TEST_RUN call: a few ms, so a stop is prompt. */
-#define GEN_REPEAT (1 << 15)
-#define GEN_BATCH 64
 
 struct run_cfg {
 	const char *gen_ns, *gen_dev, *gen_hold, *sink_ns, *sink_dev, *dut_ns;
@@ -69,6 +68,7 @@ struct run_cfg {
 	double warmup, duration, gen_pps;
 	long size, flows, gen_cpu, dut_pid;
 	bool count_redirect;
+	enum fpb_gen_kind gen_kind;
 };
 
 struct dev_stat {
@@ -89,45 +89,12 @@ struct snap {
 	unsigned long long redirected; /* with --count-redirect */
 };
 
-struct gen {
-	pthread_t thread;
-	int prog_fd, ns_fd, ifindex, cpu;
-	unsigned char frame[FPB_MAX_SIZE];
-	int len;
-	volatile int stop;
-	int err; /* -errno of the call that failed */
-};
-
 static volatile sig_atomic_t stopping;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stopping = 1;
-}
-
-static void *gen_main(void *arg)
-{
-	struct gen *g = arg;
-	struct xdp_md ctx = { .data_end = g->len, .ingress_ifindex = g->ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = g->frame,
-		    .data_size_in = g->len, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx),
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .repeat = GEN_REPEAT,
-		    .batch_size = GEN_BATCH);
-
-	/* The ingress device is looked up in this thread's namespace. */
-	if (setns(g->ns_fd, CLONE_NEWNET) || fpb_pin_cpu(g->cpu)) {
-		g->err = -errno;
-		return NULL;
-	}
-	while (!g->stop) {
-		if (bpf_prog_test_run_opts(g->prog_fd, &o)) {
-			g->err = -errno;
-			break;
-		}
-	}
-	return NULL;
 }
 
 /* Counters of @dev from /proc/net/dev, as this thread's namespace has it. */
@@ -233,8 +200,8 @@ out:
 	return err;
 }
 
-static int read_dev_in(int ns_fd, int home_fd, const char *ns,
-		       const char *dev, struct dev_stat *s)
+static int read_dev_in(int ns_fd, int home_fd, const char *ns, const char *dev,
+		       struct dev_stat *s)
 {
 	int err = fpb_netns_enter_fd(ns_fd, ns);
 
@@ -261,8 +228,8 @@ static int read_cpus(struct cpu_stat *c, int n)
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line,
 			   "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-			   &v[7], &v[8], &v[9]) < 9 ||
+			   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7], &v[8], &v[9]) < 9 ||
 		    cpu < 0 || cpu >= n)
 			continue;
 		/* user nice system idle iowait irq softirq steal [guest...];
@@ -404,7 +371,8 @@ static long softirqd_pid(int cpu)
 }
 
 struct fds {
-	int home, gen_ns, dut_ns, sink_ns, sink_map, gen_map;
+	int home, gen_ns, dut_ns, sink_ns, sink_map;
+	struct fpb_generator *gen;
 	long softirqd; /* pid of ksoftirqd on the DUT thread's CPU */
 };
 
@@ -416,7 +384,7 @@ static int take(const struct run_cfg *c, const struct fds *f, int ncpu,
 	s->t = fpb_now();
 	s->dut_ns = task_runtime_ns(c->dut_pid);
 	s->softirqd_ns = task_runtime_ns(f->softirqd);
-	err = read_percpu(f->gen_map, s->gen, ncpu);
+	err = fpb_generator_count(f->gen, s->gen, ncpu);
 	if (!err)
 		err = read_percpu(f->sink_map, s->sink, ncpu);
 	if (!err)
@@ -440,7 +408,8 @@ static int take(const struct run_cfg *c, const struct fds *f, int ncpu,
 			if (err)
 				fpb_err("%s in %s: no xdp_redirect statistics (%s)",
 					c->dut_in, c->dut_ns, strerror(-err));
-			if (fpb_netns_enter_fd(f->home, "the original namespace"))
+			if (fpb_netns_enter_fd(f->home,
+					       "the original namespace"))
 				err = -EIO;
 		}
 	}
@@ -469,8 +438,8 @@ static unsigned long long sum(const unsigned long long *a,
 	return s;
 }
 
-static void report(const struct run_cfg *c, const struct snap *a,
-		   const struct snap *b, int ncpu)
+static void report(const struct run_cfg *c, const struct fds *f,
+		   const struct snap *a, const struct snap *b, int ncpu)
 {
 	double dt = b->t - a->t;
 	unsigned long long sink = c->count_redirect ?
@@ -479,9 +448,9 @@ static void report(const struct run_cfg *c, const struct snap *a,
 	unsigned long long gen = sum(a->gen, b->gen, ncpu);
 	int i;
 
-	printf("label=%s size=%ld flows=%ld duration=%.3f rate_pps=%.0f offered_pps=%.0f sink_pkts=%llu gen_pkts=%llu",
-	       c->label, c->size, c->flows, dt, sink / dt, gen / dt, sink,
-	       gen);
+	printf("label=%s generator=%s size=%ld flows=%ld duration=%.3f rate_pps=%.0f offered_pps=%.0f sink_pkts=%llu gen_pkts=%llu",
+	       c->label, fpb_generator_name(f->gen), c->size, c->flows, dt,
+	       sink / dt, gen / dt, sink, gen);
 	print_cpus("gen_cpus", a->gen, b->gen, ncpu);
 	print_cpus("sink_cpus", a->sink, b->sink, ncpu);
 	printf(" gen_drop=%llu in_rx=%llu in_drop=%llu out_tx=%llu out_drop=%llu sink_rx=%llu sink_drop=%llu",
@@ -500,8 +469,7 @@ static void report(const struct run_cfg *c, const struct snap *a,
 		 * CPU it had: the rate is 1e9 / dut_ns_pkt * dut_share. */
 		printf(" dut_cpu=%d dut_share=%.1f softirqd_share=%.1f dut_ns_pkt=%.1f",
 		       task_cpu(c->dut_pid), 100 * ns / 1e9 / dt,
-		       100 * sirq / 1e9 / dt,
-		       sink ? (ns + sirq) / sink : 0.0);
+		       100 * sirq / 1e9 / dt, sink ? (ns + sirq) / sink : 0.0);
 	}
 	if (c->count_redirect)
 		printf(" redirected=%llu", sink);
@@ -511,8 +479,8 @@ static void report(const struct run_cfg *c, const struct snap *a,
 		if (tot <= 0)
 			tot = 1;
 		printf(" cpu%d_busy=%.1f cpu%d_softirq=%.1f", i,
-		       100.0 * (1 - (b->cpu[i].idle - a->cpu[i].idle) / tot),
-		       i, 100.0 * (b->cpu[i].softirq - a->cpu[i].softirq) / tot);
+		       100.0 * (1 - (b->cpu[i].idle - a->cpu[i].idle) / tot), i,
+		       100.0 * (b->cpu[i].softirq - a->cpu[i].softirq) / tot);
 	}
 	putchar('\n');
 }
@@ -542,7 +510,8 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 		else if (fpb_opt(argc, argv, &i, "--label", &v))
 			c->label = v;
 		else if (fpb_opt(argc, argv, &i, "--warmup", &v))
-			err = fpb_parse_double(v, "--warmup", 0, 60, &c->warmup);
+			err = fpb_parse_double(v, "--warmup", 0, 60,
+					       &c->warmup);
 		else if (fpb_opt(argc, argv, &i, "--duration", &v))
 			err = fpb_parse_double(v, "--duration", 0.1, 600,
 					       &c->duration);
@@ -553,13 +522,26 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 			err = fpb_parse_int(v, "--flows", 1, FPB_MAX_FLOWS,
 					    &c->flows);
 		else if (fpb_opt(argc, argv, &i, "--gen-pps", &v))
-			err = fpb_parse_double(v, "--gen-pps", 0, 1e9, &c->gen_pps);
+			err = fpb_parse_double(v, "--gen-pps", 0, 1e9,
+					       &c->gen_pps);
 		else if (fpb_opt(argc, argv, &i, "--dut-thread", &v))
 			err = fpb_parse_int(v, "--dut-thread", 1, 1L << 30,
 					    &c->dut_pid);
 		else if (!strcmp(argv[i], "--count-redirect"))
 			c->count_redirect = true;
-		else if (fpb_opt(argc, argv, &i, "--gen-cpu", &v))
+		else if (fpb_opt(argc, argv, &i, "--gen", &v)) {
+			if (!strcmp(v, "auto"))
+				c->gen_kind = FPB_GEN_AUTO;
+			else if (!strcmp(v, "live"))
+				c->gen_kind = FPB_GEN_LIVE;
+			else if (!strcmp(v, "afpacket"))
+				c->gen_kind = FPB_GEN_AFPACKET;
+			else {
+				fpb_err("--gen '%s': expected auto, live or afpacket",
+					v);
+				err = -EINVAL;
+			}
+		} else if (fpb_opt(argc, argv, &i, "--gen-cpu", &v))
 			err = fpb_parse_int(v, "--gen-cpu", 0, MAX_CPUS - 1,
 					    &c->gen_cpu);
 		else {
@@ -567,9 +549,9 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 			err = -EINVAL;
 		}
 	}
-	if (!err && (!c->gen_ns || !c->gen_dev || !c->gen_hold || !c->sink_ns ||
-		     !c->sink_dev || !c->dut_ns)) {
-		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV --gen-hold DEV --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen-cpu C] [--gen-pps N] [--dut-thread PID] [--count-redirect] [--label L]");
+	if (!err && (!c->gen_ns || !c->gen_dev || !c->sink_ns || !c->sink_dev ||
+		     !c->dut_ns)) {
+		fpb_err("usage: fpbench run --gen-netns NS --gen-dev DEV [--gen-hold DEV] --dut-netns NS --sink-netns NS --sink-dev DEV [--dut-in DEV] [--dut-out DEV] [--warmup S] [--duration S] [--size N] [--flows N] [--gen auto|live|afpacket] [--gen-cpu C] [--gen-pps N] [--dut-thread PID] [--count-redirect] [--label L]");
 		err = -EINVAL;
 	}
 	return err;
@@ -577,16 +559,22 @@ static int run_opts(int argc, char **argv, struct run_cfg *c)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_cfg c = { .dut_in = "dut-in", .dut_out = "dut-out",
-			     .label = "-", .warmup = 1, .duration = 5,
-			     .size = 64, .flows = 1, .gen_cpu = 0 };
-	struct fds f = { -1, -1, -1, -1, -1, -1, 0 };
-	struct fpb_gen *skel = NULL;
-	struct bpf_link *hold = NULL;
-	struct gen *g = NULL;
+	struct run_cfg c = { .dut_in = "dut-in",
+			     .dut_out = "dut-out",
+			     .label = "-",
+			     .warmup = 1,
+			     .duration = 5,
+			     .size = 64,
+			     .flows = 1,
+			     .gen_cpu = 0 };
+	struct fds f = { .home = -1,
+			 .gen_ns = -1,
+			 .dut_ns = -1,
+			 .sink_ns = -1,
+			 .sink_map = -1 };
+	struct fpb_gen_cfg gc;
 	struct snap a, b;
-	int ncpu = fp_nr_cpus(), hold_ifindex, err, ret = 1;
-	bool started = false;
+	int ncpu = fp_nr_cpus(), ret = 1;
 	double end;
 
 	if (run_opts(argc, argv, &c))
@@ -598,60 +586,19 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	g = calloc(1, sizeof(*g));
 	f.home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	f.gen_ns = fpb_netns_open(c.gen_ns);
 	f.dut_ns = fpb_netns_open(c.dut_ns);
 	f.sink_ns = fpb_netns_open(c.sink_ns);
-	if (!g || f.home < 0 || f.gen_ns < 0 || f.dut_ns < 0 || f.sink_ns < 0)
+	if (f.home < 0 || f.gen_ns < 0 || f.dut_ns < 0 || f.sink_ns < 0)
 		goto out;
 
 	if (fpb_netns_enter_fd(f.sink_ns, c.sink_ns))
 		goto out;
 	f.sink_map = sink_map(c.sink_ns, c.sink_dev);
-	if (fpb_netns_enter_fd(f.gen_ns, c.gen_ns))
-		goto out;
-	g->ifindex = (int)if_nametoindex(c.gen_dev);
-	hold_ifindex = (int)if_nametoindex(c.gen_hold);
-	if (!g->ifindex || !hold_ifindex) {
-		fpb_err("no device %s or %s in %s", c.gen_dev, c.gen_hold,
-			c.gen_ns);
-		goto out;
-	}
-	skel = fpb_gen__open();
-	if (!skel) {
-		fpb_err("generator: cannot open: %s", strerror(errno));
-		goto out;
-	}
-	g->len = fpb_frame(g->frame, sizeof(g->frame), c.size, 0, 0);
-	skel->rodata->n_flows = c.flows;
-	memcpy(skel->bss->hdr, g->frame, FPB_HDRS_LEN);
-	skel->bss->rate_pps = (__u64)c.gen_pps;
-	err = fpb_gen__load(skel);
-	if (err) {
-		fpb_err("generator: cannot load: %s", strerror(-err));
-		goto out;
-	}
-	/*
-	 * Each XDP test run adds its program to the kernel's XDP dispatcher
-	 * and removes it, each a synchronize_rcu(): some 30 ms per call,
-	 * most of it asleep. A program attached somewhere stays in the
-	 * dispatcher, so the test runs change nothing. The holder device
-	 * receives nothing; the link goes when this process does.
-	 */
-	hold = bpf_program__attach_xdp(skel->progs.fpb_gen, hold_ifindex);
-	if (!hold) {
-		fpb_err("generator: attach to %s in %s: %s", c.gen_hold,
-			c.gen_ns, strerror(errno));
-		goto out;
-	}
 	if (fpb_netns_enter_fd(f.home, "the original namespace") ||
 	    f.sink_map < 0)
 		goto out;
-	f.gen_map = bpf_map__fd(skel->maps.gen_count);
-	g->prog_fd = bpf_program__fd(skel->progs.fpb_gen);
-	g->ns_fd = f.gen_ns;
-	g->cpu = c.gen_cpu;
 
 	if (c.dut_pid > 0) {
 		if (task_runtime_ns(c.dut_pid) < 0) {
@@ -661,40 +608,36 @@ int cmd_run(int argc, char **argv)
 		f.softirqd = softirqd_pid(task_cpu(c.dut_pid));
 	}
 
-	err = pthread_create(&g->thread, NULL, gen_main, g);
-	if (err) {
-		fpb_err("generator thread: %s", strerror(err));
+	gc = (struct fpb_gen_cfg){ .kind = c.gen_kind,
+				   .ns_fd = f.gen_ns,
+				   .ns = c.gen_ns,
+				   .dev = c.gen_dev,
+				   .hold = c.gen_hold,
+				   .cpu = (int)c.gen_cpu,
+				   .size = c.size,
+				   .flows = c.flows,
+				   .pps = c.gen_pps };
+	if (fpb_generator_start(&gc, &f.gen))
 		goto out;
-	}
-	started = true;
 
 	/* Sleep in short steps: a signal or a dead generator ends it early. */
 	end = fpb_now() + c.warmup;
-	while (!stopping && !g->err && fpb_now() < end)
+	while (!stopping && !fpb_generator_error(f.gen) && fpb_now() < end)
 		fpb_sleep(0.05);
-	if (stopping || g->err || take(&c, &f, ncpu, &a))
+	if (stopping || fpb_generator_error(f.gen) || take(&c, &f, ncpu, &a))
 		goto out;
 	end = a.t + c.duration;
-	while (!stopping && !g->err && fpb_now() < end)
+	while (!stopping && !fpb_generator_error(f.gen) && fpb_now() < end)
 		fpb_sleep(end - fpb_now() > 0.05 ? 0.05 : end - fpb_now());
-	if (stopping || g->err || take(&c, &f, ncpu, &b))
+	if (stopping || fpb_generator_error(f.gen) || take(&c, &f, ncpu, &b))
 		goto out;
-	report(&c, &a, &b, ncpu);
+	report(&c, &f, &a, &b, ncpu);
 	ret = 0;
 out:
-	if (started) {
-		g->stop = 1;
-		pthread_join(g->thread, NULL);
-		if (g->err) {
-			fpb_err("generator: BPF_PROG_TEST_RUN on %s in %s: %s",
-				c.gen_dev, c.gen_ns, strerror(-g->err));
-			ret = 1;
-		}
-	}
+	if (fpb_generator_stop(f.gen))
+		ret = 1;
 	if (stopping)
 		fpb_err("interrupted");
-	bpf_link__destroy(hold);
-	fpb_gen__destroy(skel);
 	if (f.sink_map >= 0)
 		close(f.sink_map);
 	if (f.home >= 0)
@@ -705,6 +648,5 @@ out:
 		close(f.dut_ns);
 	if (f.sink_ns >= 0)
 		close(f.sink_ns);
-	free(g);
 	return ret;
 }

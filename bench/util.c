@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <pcap/pcap.h>
 
 #include "fpbench.h"
 #include "flow_extract.h"
@@ -47,8 +48,9 @@ int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid)
 	__u32 a;
 	__u16 v;
 
-	if (size < FPB_MIN_SIZE || size > FPB_MAX_SIZE || (size_t)len > buflen ||
-	    vid < 0 || vid > 4095)
+	if (size < FPB_MIN_SIZE || size > FPB_MAX_SIZE ||
+	    (size_t)len > buflen || vid < 0 || vid > 4095 || flow < 0 ||
+	    flow >= FPB_MAX_FLOWS)
 		return -EINVAL;
 	memset(buf, 0, len);
 	memcpy(buf, dst, 6);
@@ -67,14 +69,14 @@ int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid)
 	memcpy(ip + 2, &v, 2);
 	ip[8] = FPB_TTL;
 	ip[9] = 17; /* UDP */
-	a = htonl(FPB_IP_SRC);
+	a = htonl(fpb_flow_saddr(flow));
 	memcpy(ip + 12, &a, 4);
 	a = htonl(FPB_IP_DST);
 	memcpy(ip + 16, &a, 4);
 	v = htons(ip_csum(ip, FPB_IP_HLEN));
 	memcpy(ip + 10, &v, 2);
 
-	v = htons(FPB_SPORT_BASE + flow);
+	v = htons(fpb_flow_sport(flow));
 	memcpy(udp, &v, 2);
 	v = htons(FPB_DPORT);
 	memcpy(udp + 2, &v, 2);
@@ -82,6 +84,53 @@ int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid)
 	memcpy(udp + 4, &v, 2);
 	/* UDP checksum 0: none. The payload is zeros. */
 	return len;
+}
+
+void fpb_frame_set_flow(unsigned char *frame, const unsigned char *flow0,
+			__u32 flow)
+{
+	unsigned char *ip = frame + FPB_ETH_HLEN;
+	__u16 lo = fpb_flow_saddr(flow) & 0xffff;
+	__u16 csum = (__u16)(flow0[FPB_ETH_HLEN + 10] << 8 |
+			     flow0[FPB_ETH_HLEN + 11]);
+	__u16 v;
+
+	/* The source address's low word is bytes 14-15 of the header. */
+	v = htons(lo);
+	memcpy(ip + 14, &v, 2);
+	v = htons(fpb_csum_replace16(csum, FPB_IP_SRC & 0xffff, lo));
+	memcpy(ip + 10, &v, 2);
+	v = htons(fpb_flow_sport(flow));
+	memcpy(ip + FPB_IP_HLEN, &v, 2);
+}
+
+int fpb_frames_pcap(const char *path, long size, long flows)
+{
+	unsigned char flow0[FPB_MAX_SIZE], pkt[FPB_MAX_SIZE];
+	struct pcap_pkthdr h = {};
+	pcap_dumper_t *d;
+	pcap_t *p;
+	int len = fpb_frame(flow0, sizeof(flow0), size, 0, 0);
+	long f;
+
+	p = pcap_open_dead(DLT_EN10MB, FPB_MAX_SIZE);
+	d = p ? pcap_dump_open(p, path) : NULL;
+	if (!d) {
+		fpb_err("--pcap %s: %s", path,
+			p ? pcap_geterr(p) : "no memory");
+		if (p)
+			pcap_close(p);
+		return -EIO;
+	}
+	h.caplen = h.len = len;
+	memcpy(pkt, flow0, len);
+	for (f = 0; f < flows; f++) {
+		fpb_frame_set_flow(pkt, flow0, f);
+		pcap_dump((unsigned char *)d, &h, pkt);
+	}
+	pcap_dump_close(d);
+	pcap_close(p);
+	return 0;
 }
 
 void fpb_key_of(const unsigned char *pkt, int len, __u32 in_port,
@@ -164,8 +213,7 @@ void fpb_sleep(double sec)
 		;
 }
 
-bool fpb_opt(int argc, char **argv, int *i, const char *name,
-	     const char **val)
+bool fpb_opt(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	if (strcmp(argv[*i], name))
 		return false;
@@ -194,8 +242,8 @@ int fpb_parse_int(const char *s, const char *what, long min, long max,
 	return 0;
 }
 
-int fpb_parse_double(const char *s, const char *what, double min,
-		     double max, double *out)
+int fpb_parse_double(const char *s, const char *what, double min, double max,
+		     double *out)
 {
 	char *end;
 	double v;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	make gcc pkg-config          # userspace build
-	clang-14 clang-19 llvm       # BPF: both compilers are tested
+	clang-14 clang-16 clang-19 llvm  # BPF: every stage is verified from each
 	libclang-rt-19-dev           # libFuzzer, ASan, UBSan runtimes for clang-19: fuzz/
 	libbpf-dev bpftool           # libbpf 1.1, skeletons
 	libxdp-dev                   # AF_XDP sockets (xsk API): flowpath afxdp, the xsk baseline

@@ -24,6 +24,18 @@ bool fp_test_report(bool ok, const char *label, const char *fmt, ...)
 	return false;
 }
 
+void fp_test_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("SKIP: %s: ", fp_test_name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 static void hexdump_around(const char *what, const unsigned char *p,
 			   size_t len, size_t off)
 {

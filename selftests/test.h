@@ -18,6 +18,9 @@ extern const char *fp_test_name; /* prefix of every result line */
 bool fp_test_report(bool ok, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* A check that could not run, and why: a SKIP line, counted apart. */
+void fp_test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #define ASSERT_TRUE(cond, label) \
 	fp_test_report(!!(cond), (label), "expected true: %s", #cond)
 #define ASSERT_OK(err, label)                                          \

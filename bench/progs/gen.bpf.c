@@ -3,10 +3,10 @@
  * The traffic generator: run by fpbench under BPF_PROG_TEST_RUN in
  * live-frames mode (BPF_F_TEST_XDP_LIVE_FRAMES), where XDP_TX transmits
  * the frame out of the ctx's ingress device, a veth whose peer is the
- * device under test. With n_flows > 1, frame k gets UDP source port
- * FPB_SPORT_BASE + k % n_flows: n_flows distinct flows, round robin.
- * The UDP checksum is zero (none, as IPv4 allows), so changing the port
- * leaves every checksum right.
+ * device under test. With n_flows > 1, frame k is flow k % n_flows, its
+ * source address and port as bench.h maps them: n_flows distinct flows,
+ * round robin. The UDP checksum is zero (none, as IPv4 allows); the IPv4
+ * header checksum follows the source address.
  *
  * In live-frames mode a frame's page is recycled without its bytes being
  * reset, and the device under test forwards the very page: a system that
@@ -89,9 +89,17 @@ int fpb_gen(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	__builtin_memcpy(data, hdr, FPB_HDRS_LEN);
 	if (n_flows > 1) {
-		__be16 *sport = data + FPB_ETH_HLEN + FPB_IP_HLEN;
+		__u8 *ip = data + FPB_ETH_HLEN;
+		__u32 flow = n % n_flows;
+		__u16 lo = fpb_flow_saddr(flow) & 0xffff;
+		__u16 csum = (__u16)(hdr[FPB_ETH_HLEN + 10] << 8 |
+				     hdr[FPB_ETH_HLEN + 11]);
 
-		*sport = bpf_htons(FPB_SPORT_BASE + (__u16)(n % n_flows));
+		/* The source address's low word, bytes 14-15 of the header. */
+		*(__be16 *)(ip + 14) = bpf_htons(lo);
+		*(__be16 *)(ip + 10) = bpf_htons(
+			fpb_csum_replace16(csum, FPB_IP_SRC & 0xffff, lo));
+		*(__be16 *)(ip + FPB_IP_HLEN) = bpf_htons(fpb_flow_sport(flow));
 	}
 	return XDP_TX;
 }
