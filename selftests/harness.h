@@ -104,7 +104,8 @@ struct fp_h_pcap {
 	struct fp_h_pkt pkt[FP_H_MAX_PKTS];
 };
 
-/* Read @name from the pcap dir (or a path with a '/'); -errno + message. */
+/* Read @name from the pcap dir (or a path with a '/'); on failure -errno, a
+ * message and a FAIL line: every test input must be read. */
 int fp_h_pcap_read(const char *name, struct fp_h_pcap *pc);
 void fp_h_pcap_free(struct fp_h_pcap *pc);
 /* Write @n packets to @path (Ethernet link type). */

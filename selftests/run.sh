@@ -6,7 +6,8 @@
 # A test is a binary BUILD_DIR/selftests/test_* or a script selftests/test_*.sh.
 # Each prints one line per check: "PASS: ...", "FAIL: ..." or "SKIP: ...".
 # A test that exits non-zero without a FAIL line counts as one failure, as
-# does one that runs longer than its time limit.
+# does one that runs longer than its time limit, and one whose every check
+# was a SKIP. Skips are counted apart, on the last line.
 #
 # FP_ALSO_BUILDS="DIR...": also run the C tests of these builds (the same
 # tests on BPF stages from another compiler, say), in the same tally.
@@ -53,6 +54,10 @@ run_one() {
 	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
 		echo "FAIL: $name: ran no check"
 		f=1
+	elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		# Every check skipped: nothing was proven.
+		echo "FAIL: $name: skipped every check"
+		f=1
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
@@ -89,9 +94,5 @@ if [ -n "$leftover" ]; then
 	failed=$((failed + 1))
 fi
 echo
-if [ "$skipped" -gt 0 ]; then
-	echo "$passed passed, $failed failed, $skipped skipped"
-else
-	echo "$passed passed, $failed failed"
-fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -65,6 +67,43 @@ bool fp_assert_bytes(const void *actual, size_t alen, const void *expected,
 	hexdump_around("actual", a, alen, i);
 	hexdump_around("expected", e, elen, i);
 	return false;
+}
+
+static FILE *captured;
+
+int fp_test_stderr_begin(void)
+{
+	int saved;
+
+	fflush(stderr);
+	captured = tmpfile();
+	saved = captured ? dup(STDERR_FILENO) : -1;
+	if (saved < 0 || dup2(fileno(captured), STDERR_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		if (captured)
+			fclose(captured);
+		captured = NULL;
+		return -1;
+	}
+	return saved;
+}
+
+void fp_test_stderr_end(int handle, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (handle < 0 || !captured)
+		return;
+	fflush(stderr);
+	dup2(handle, STDERR_FILENO);
+	close(handle);
+	rewind(captured);
+	n = fread(buf, 1, len - 1, captured);
+	buf[n] = '\0';
+	fclose(captured);
+	captured = NULL;
 }
 
 int fp_test_exit(void)

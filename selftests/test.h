@@ -49,6 +49,15 @@ bool fp_assert_bytes(const void *actual, size_t alen, const void *expected,
 #define ASSERT_BYTES(a, alen, e, elen, label) \
 	fp_assert_bytes((a), (alen), (e), (elen), (label))
 
+/*
+ * What the code under test writes to stderr (its fp_err() messages)
+ * between fp_test_stderr_begin() and fp_test_stderr_end(), into @buf
+ * (cut to @len), so that a refusal is checked by its message and not by
+ * its return value alone. begin returns a handle for end, or -1.
+ */
+int fp_test_stderr_begin(void);
+void fp_test_stderr_end(int handle, char *buf, size_t len);
+
 /* Exit status for main(): 0 if nothing failed. */
 int fp_test_exit(void);
 

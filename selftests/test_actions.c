@@ -11,8 +11,9 @@
  * even its last real copy is a clone. Expected frames: pcaps/gen_actions.py.
  *
  * hash + recirc: a flow hash(l4(B)),recirc(1), then a flow keyed
- * recirc_id(1),dp_hash(X) with X computed here by the same function
- * (maps/flow_hash.h); both flows account the packet. The tail-call budget
+ * recirc_id(1),dp_hash(X) with X a literal known answer (jhash_vectors.h,
+ * computed by an independent implementation); both flows account the
+ * packet. The tail-call budget
  * across the recirculation: lookup's second pass still refuses, before
  * any action runs, a list that would not fit. And a flow longer than the
  * flow table holds goes to the slow path, its whole list kept for it.
@@ -27,14 +28,16 @@
 #include "action_cases.h"
 #include "test.h"
 #include "flow_hash.h"
+#include "jhash_vectors.h"
 #include "flow_table.h"
 #include "odp.h"
 
 #define KEY_LEN FP_ODP_KEY_STRLEN
 
-/* The key of packet 0 of @pcap on port 1, with metadata, as text. */
-static int key_text(const char *pcap, __u32 recirc_id, bool hash,
-		    __u32 basis, const struct fp_vlan_tag *tag, char *buf)
+/* The key of packet 0 of @pcap on port 1, with metadata (a @dp_hash of 0
+ * for none), as text. */
+static int key_text(const char *pcap, __u32 recirc_id, __u32 dp_hash,
+		    const struct fp_vlan_tag *tag, char *buf)
 {
 	struct fp_h_pcap pc = {};
 	struct fp_flow_key key;
@@ -45,14 +48,49 @@ static int key_text(const char *pcap, __u32 recirc_id, bool hash,
 	fp_h_key_of(pc.pkt[0].data, pc.pkt[0].len, 1, &key);
 	fp_h_pcap_free(&pc);
 	key.recirc_id = recirc_id;
-	if (hash)
-		key.dp_hash = fp_flow_hash_l4(&key, basis);
+	key.dp_hash = dp_hash;
 	if (tag) {
 		key.vlan[1] = key.vlan[0];
 		key.vlan[0] = *tag;
 	}
 	fp_odp_key_format(&key, buf, KEY_LEN);
 	return 0;
+}
+
+/*
+ * maps/flow_hash.h against known answers (jhash_vectors.h), which an
+ * independent implementation computed: the hash is the kernel's jhash2
+ * of the 5-tuple, not merely some function of the basis.
+ */
+static void test_hash_known_answers(void)
+{
+	static const struct {
+		const char *pcap;
+		__u32 basis, want;
+	} v[] = {
+		{ "dp_ipv4_udp.pcap", 0, FPT_DP_HASH_IPV4_UDP_B0 },
+		{ "dp_ipv4_udp.pcap", 1, FPT_DP_HASH_IPV4_UDP_B1 },
+		{ "dp_vlan_udp.pcap", 7, FPT_DP_HASH_VLAN_UDP_B7 },
+		{ "dp_ipv6_udp.pcap", 0x12345678, FPT_DP_HASH_IPV6_UDP_B12345678 },
+	};
+	struct fp_flow_key key;
+	char label[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct fp_h_pcap pc = {};
+
+		snprintf(label, sizeof(label),
+			 "dp_hash of %s, basis %#x: known answer", v[i].pcap,
+			 v[i].basis);
+		if (fp_h_pcap_read(v[i].pcap, &pc))
+			continue; /* a FAIL already */
+		fp_h_key_of(pc.pkt[0].data, pc.pkt[0].len, 1, &key);
+		fp_h_pcap_free(&pc);
+		fp_test_report(fp_flow_hash_l4(&key, v[i].basis) == v[i].want,
+			       label, "got %#x, expected %#x",
+			       fp_flow_hash_l4(&key, v[i].basis), v[i].want);
+	}
 }
 
 /* "9,9,...,9,2": @n actions, all but the last to a missing port. */
@@ -73,9 +111,12 @@ static void test_recirc(struct fp_h *h)
 	struct fp_flow_key k;
 	int err;
 
-	err = key_text("dp_ipv4_udp.pcap", 1, true, 0, NULL, hashed0);
+	/* The second pass's flow is keyed on the literal answer: the stage
+	 * must compute the kernel's jhash2, not flow_hash.h's whatever. */
+	err = key_text("dp_ipv4_udp.pcap", 1, FPT_DP_HASH_IPV4_UDP_B0, NULL,
+		       hashed0);
 	if (!err)
-		err = key_text("dp_ipv4_udp.pcap", 5, false, 0, &tag, tagged);
+		err = key_text("dp_ipv4_udp.pcap", 5, 0, &tag, tagged);
 	if (!ASSERT_OK(err, "recirc: keys"))
 		return;
 	if (!ASSERT_OK(fp_h_key_parse(hashed0, &k), "recirc: key parses") ||
@@ -226,6 +267,7 @@ int main(void)
 		return 1;
 	for (i = 0; i < N_VLAN_CASES; i++)
 		fp_h_run_case(&h, &vlan_cases[i]);
+	test_hash_known_answers();
 	test_recirc(&h);
 	test_slow_path(&h);
 	fp_h_fini(&h);

@@ -589,11 +589,17 @@ static void test_attr_alone(void)
 
 	memset(&mask, 0, sizeof(mask));
 	in.p = "eth_type(0x8100),vlan(vid=5,pcp=1)";
+	err[0] = '\0';
 	ASSERT_EQ(fp_odp_key_attr_parse(&in, &key, &mask), -EINVAL,
 		  "eth_type alone refused");
+	ASSERT_STREQ(err, "eth_type(...) cannot stand alone here",
+		     "eth_type alone: message");
 	in.p = "vlan(pcp=1)";
+	err[0] = '\0';
 	ASSERT_EQ(fp_odp_key_attr_parse(&in, &key, &mask), -EINVAL,
 		  "vlan alone refused");
+	ASSERT_STREQ(err, "vlan(...) cannot stand alone here",
+		     "vlan alone: message");
 	in.p = "eth(dst=02:00:00:00:00:09)";
 	ASSERT_OK(fp_odp_key_attr_parse(&in, &key, &mask), "eth parses");
 	fp_odp_out_init(&o, buf, sizeof(buf));

@@ -402,6 +402,8 @@ static void test_table(void)
 	ASSERT_TRUE(strstr(err, "bogus") != NULL, "del message names it");
 	ASSERT_EQ(fp_rules_del(t, "ip,actions=1", false, err, sizeof(err)),
 		  -EINVAL, "del with actions");
+	ASSERT_STREQ(err, "'actions=' does not belong in a match",
+		     "del with actions: message");
 	ASSERT_EQ(fp_rules_del(t, "", false, err, sizeof(err)), 2,
 		  "empty deletes all");
 	ASSERT_EQ(fp_rules_count(t), 0, "empty table");
@@ -570,6 +572,8 @@ static void test_xlate(void)
 			ASSERT_EQ(fp_rule_xlate(r, &key, &ctx, &out, err,
 						sizeof(err)),
 				  -E2BIG, "more than 256 actions");
+			ASSERT_STREQ(err, "more than 256 datapath actions",
+				     "more than 256 actions: message");
 			fp_rule_free(r);
 		}
 	}
@@ -586,6 +590,9 @@ static void test_xlate(void)
 		key_of(K_VLAN, &key);
 		ASSERT_EQ(fp_rule_xlate(r, &key, &ctx, &out, err, sizeof(err)),
 			  -EINVAL, "ARP rewrite refused");
+		ASSERT_STREQ(err,
+			     "set_field:...->ip_src on an ARP packet: no datapath action rewrites ARP addresses",
+			     "ARP rewrite: message");
 		fp_rule_free(r);
 	}
 	fp_mac_table_free(macs);

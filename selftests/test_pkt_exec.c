@@ -34,6 +34,7 @@
 #include "action_cases.h"
 #include "set_field_cases.h"
 #include "flow_hash.h"
+#include "jhash_vectors.h"
 #include "flow_table.h"
 #include "odp.h"
 #include "pkt_exec.h"
@@ -433,10 +434,10 @@ static void test_set_field_cases(struct fp_h *h, struct px_cap *cap)
 	}
 }
 
-/* The key of packet 0 of @pcap on port 1, with recirc_id and the dp_hash
- * of @basis (if @hash), or an outer tag pushed, as ovs-dpctl text. */
-static int key_text(const char *pcap, __u32 recirc_id, bool hash,
-		    __u32 basis, bool tag, char *buf, size_t len)
+/* The key of packet 0 of @pcap on port 1, with recirc_id and @dp_hash (0:
+ * none), or an outer tag pushed, as ovs-dpctl text. */
+static int key_text(const char *pcap, __u32 recirc_id, __u32 dp_hash,
+		    bool tag, char *buf, size_t len)
 {
 	struct fp_h_pcap pc = {};
 	struct fp_flow_key key;
@@ -447,8 +448,7 @@ static int key_text(const char *pcap, __u32 recirc_id, bool hash,
 	fp_h_key_of(pc.pkt[0].data, pc.pkt[0].len, 1, &key);
 	fp_h_pcap_free(&pc);
 	key.recirc_id = recirc_id;
-	if (hash)
-		key.dp_hash = fp_flow_hash_l4(&key, basis);
+	key.dp_hash = dp_hash;
 	if (tag) {
 		key.vlan[1] = key.vlan[0];
 		key.vlan[0].tpid = htons(0x8100);
@@ -466,13 +466,14 @@ static void test_own_cases(struct fp_h *h, struct px_cap *cap)
 		tagged[FP_ODP_KEY_STRLEN];
 	int err;
 
-	err = key_text("dp_ipv4_udp.pcap", 1, true, 0, false, hashed,
-		       sizeof(hashed));
+	/* dp_hash keys: literal known answers (jhash_vectors.h). */
+	err = key_text("dp_ipv4_udp.pcap", 1, FPT_DP_HASH_IPV4_UDP_B0, false,
+		       hashed, sizeof(hashed));
 	if (!err)
-		err = key_text("dp_vlan_udp.pcap", 2, true, 7, false, hashed7,
-			       sizeof(hashed7));
+		err = key_text("dp_vlan_udp.pcap", 2, FPT_DP_HASH_VLAN_UDP_B7,
+			       false, hashed7, sizeof(hashed7));
 	if (!err)
-		err = key_text("dp_ipv4_udp.pcap", 5, false, 0, true, tagged,
+		err = key_text("dp_ipv4_udp.pcap", 5, 0, true, tagged,
 			       sizeof(tagged));
 	if (!ASSERT_OK(err, "recirc keys"))
 		return;
