@@ -5,7 +5,8 @@
 usage: gen_set_field.py OUTDIR
 
 Writes OUTDIR/sf_<name>.pcap (input) and OUTDIR/sf_<name>.out.pcap (what
-must leave) for each case. Each input holds a short packet and one longer
+must leave) for each case, and for the push cases OUTDIR/sf_<name>.wire.pcap
+(what must arrive at the far end of the output port's veth). Each input holds a short packet and one longer
 than the parser's linear area. An expected packet is the same builder
 called with the rewritten field values: scapy computes every checksum
 afresh, except where the input has UDP checksum 0, which stays 0.
@@ -129,6 +130,26 @@ CASES = {
 }
 
 
+# push_vlan leaves its tag in skb metadata, so a push case is also checked
+# where its copy really leaves (test_set_field captures port 2's veth):
+# sf_<name>.wire.pcap holds those frames, every pushed tag in the data.
+def pushed(n, outer_tpid=None, outer_vid=None, **fields):
+    """The output frame with a 802.1Q tag of VID 5 (pcp 0) pushed, and
+    @outer_tpid/@outer_vid pushed over it if given."""
+    p = bytes(pkt(n, vlan=True, vid=5, prio=0, **fields))
+    if outer_tpid:
+        tag = outer_tpid.to_bytes(2, "big") + outer_vid.to_bytes(2, "big")
+        p = p[:12] + tag + p[12:]
+    return Ether(p)
+
+
+WIRE = {
+    "push_then_set": lambda n: pushed(n, **dict(UDP4, ttl=9)),
+    "push2_then_set": lambda n: pushed(n, outer_tpid=0x88a8, outer_vid=6,
+                                       **dict(UDP4, ttl=9, dport=5353)),
+}
+
+
 def write(path, pkts):
     tmp = path + ".tmp"
     w = PcapWriter(tmp, linktype=1, sync=True)
@@ -150,6 +171,9 @@ def main():
               [pkt(n, **inp) for n in LENGTHS])
         write(os.path.join(out, "sf_%s.out.pcap" % name),
               [pkt(n, **outp) for n in LENGTHS])
+    for name, frame in WIRE.items():
+        write(os.path.join(out, "sf_%s.wire.pcap" % name),
+              [frame(n) for n in LENGTHS])
 
 
 if __name__ == "__main__":

@@ -8,6 +8,19 @@
 int fp_test_failures;
 const char *fp_test_name = "test";
 
+/* "KIND: test: [label: ]message", flushed: a crash after it loses
+ * nothing. */
+static void line(const char *kind, const char *label, const char *fmt,
+		 va_list ap)
+{
+	printf("%s: %s: ", kind, fp_test_name);
+	if (label)
+		printf("%s: ", label);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
 bool fp_test_report(bool ok, const char *label, const char *fmt, ...)
 {
 	va_list ap;
@@ -17,12 +30,22 @@ bool fp_test_report(bool ok, const char *label, const char *fmt, ...)
 		return true;
 	}
 	fp_test_failures++;
-	printf("FAIL: %s: %s: ", fp_test_name, label);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	line("FAIL", label, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
+	return false;
+}
+
+bool fp_test_require(bool ok, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return true;
+	fp_test_failures++;
+	va_start(ap, fmt);
+	line("FAIL", label, fmt, ap);
+	va_end(ap);
 	return false;
 }
 
@@ -30,12 +53,9 @@ void fp_test_skip(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("SKIP: %s: ", fp_test_name);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	line("SKIP", NULL, fmt, ap);
 	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
 }
 
 static void hexdump_around(const char *what, const unsigned char *p,

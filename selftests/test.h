@@ -18,6 +18,21 @@ extern const char *fp_test_name; /* prefix of every result line */
 bool fp_test_report(bool ok, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A precondition of the checks that follow (a parse before its round
+ * trip, a test run before its verdict): a FAIL line when it does not
+ * hold, nothing when it does, since the checks after it say the rest.
+ * Returns @ok.
+ */
+bool fp_test_require(bool ok, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define REQUIRE_OK(err, label)                                           \
+	({                                                               \
+		long long __e = (long long)(err);                        \
+		fp_test_require(__e == 0, (label), "error %lld (%s)", __e, \
+				strerror(__e < 0 ? (int)-__e : (int)__e)); \
+	})
+
 /* A check that could not run, and why: a SKIP line, counted apart. */
 void fp_test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -37,8 +37,8 @@ static void check_text(const char *in, const char *out)
 
 	if (!out)
 		out = in;
-	if (!fp_test_report(!fp_odp_key_parse(in, &key, err, sizeof(err)),
-			    lbl("parses", in), "%s", err))
+	if (!fp_test_require(!fp_odp_key_parse(in, &key, err, sizeof(err)),
+			     lbl("parses", in), "%s", err))
 		return;
 	fp_odp_key_format(&key, buf, sizeof(buf));
 	if (!ASSERT_STREQ(buf, out, lbl("prints", in)))

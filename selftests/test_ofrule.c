@@ -124,9 +124,9 @@ static void test_forms(void)
 
 		if (!want_act)
 			want_act = strstr(forms[i].in, "actions=") + 8;
-		if (!fp_test_report(!fp_rule_parse(forms[i].in, &r, err,
-						   sizeof(err)),
-				    lbl("parses", forms[i].in), "%s", err))
+		if (!fp_test_require(!fp_rule_parse(forms[i].in, &r, err,
+						    sizeof(err)),
+				     lbl("parses", forms[i].in), "%s", err))
 			continue;
 		fp_rule_format_match(r, buf, sizeof(buf));
 		ASSERT_STREQ(buf, forms[i].match, lbl("match", forms[i].in));
@@ -520,8 +520,8 @@ static void test_xlate(void)
 			continue;
 		}
 		ret = fp_rule_xlate(r, &key, &ctx, &out, err, sizeof(err));
-		if (fp_test_report(!ret, lbl("translates", xlates[i].rule),
-				   "%d: %s", ret, err)) {
+		if (fp_test_require(!ret, lbl("translates", xlates[i].rule),
+				    "%d: %s", ret, err)) {
 			fp_odp_actions_format_list(out.actions, out.n_actions,
 						   buf, sizeof(buf));
 			ASSERT_STREQ(buf, xlates[i].want,
