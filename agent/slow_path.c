@@ -131,8 +131,7 @@ static __u32 frame_tags(const struct fp_pkt *pkt)
 
 	while (n < FP_MAX_VLAN && off + FP_VLAN_HLEN + 2 <= pkt->len) {
 		memcpy(&tpid, pkt->data + off, 2);
-		if (tpid != htons(FP_ETH_P_8021Q) &&
-		    tpid != htons(FP_ETH_P_8021AD))
+		if (!fp_vlan_tpid(tpid))
 			break;
 		n++;
 		off += FP_VLAN_HLEN;

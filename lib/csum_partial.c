@@ -139,7 +139,7 @@ enum fp_csum_result fp_csum_complete(void *frame, size_t len)
 		return FP_CSUM_SKIPPED;
 	type = cs_rd16(f + FP_ETH_ADDRS_LEN);
 	for (tags = 0; tags < CS_MAX_TAGS; tags++) {
-		if (type != FP_ETH_P_8021Q && type != FP_ETH_P_8021AD)
+		if (!fp_vlan_tpid(fp_htons(type)))
 			break;
 		if (len - l3 < FP_VLAN_HLEN)
 			return FP_CSUM_SKIPPED;

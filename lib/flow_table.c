@@ -11,6 +11,7 @@
 #include "flow_key_compact.h"
 #include "flow_table.h"
 #include "log.h"
+#include "port.h"
 
 static int map_err(struct fp_dp *dp, const char *what)
 {
@@ -245,6 +246,26 @@ int fp_flow_writer_put(struct fp_flow_writer *w, const struct fp_flow_key *key,
 	return fp_flow_writer_put_all(w, key, flow, NULL, flags);
 }
 
+/* What @f's actions cost in tail calls (maps/actions.h's tail_calls). */
+static __u32 flow_tail_calls(struct fp_dp *dp, const struct fp_flow *f)
+{
+	struct fp_port port;
+	__u32 n = 0, i;
+
+	for (i = 0; i < f->n_actions && i < FP_MAX_ACTIONS; i++) {
+		const struct fp_action *a = &f->actions[i];
+
+		n++;
+		if (a->type == FP_ACT_OUTPUT &&
+		    !fp_port_get(dp, a->u.output.port, &port) &&
+		    (port.type == FP_PORT_GRE || port.type == FP_PORT_ERSPAN))
+			n++;
+		else if (a->type == FP_ACT_RECIRC)
+			n += 2;
+	}
+	return n;
+}
+
 int fp_flow_writer_put_all(struct fp_flow_writer *w,
 			   const struct fp_flow_key *key,
 			   const struct fp_flow *flow,
@@ -265,7 +286,7 @@ int fp_flow_writer_put_all(struct fp_flow_writer *w,
 		goto out;
 	}
 	*new = *flow;
-	new->pad = 0;
+	new->tail_calls = flow_tail_calls(dp, new);
 
 	if (!bpf_map_lookup_elem(fd, key, old)) {
 		if (!(flags & FP_FLOW_MODIFY)) {

@@ -727,14 +727,6 @@ int fp_pkt_parse(const struct fp_pkt *pkt, __u32 in_port,
 
 int fp_pkt_reparse(const struct fp_pkt *pkt, struct fp_flow_key *key)
 {
-	struct fp_tunnel_key tun = key->tun;
-	__u32 in_port = key->in_port, recirc_id = key->recirc_id;
-	__u32 dp_hash = key->dp_hash;
-
-	memset(key, 0, sizeof(*key));
-	key->in_port = in_port;
-	key->recirc_id = recirc_id;
-	key->dp_hash = dp_hash;
-	key->tun = tun;
+	fp_flow_key_reset_headers(key);
 	return fp_flow_extract(key, pkt->data, pkt->data + pkt->len, 0, 0);
 }

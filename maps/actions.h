@@ -178,7 +178,13 @@ struct fp_flow {
 	__u32 flags; /* enum fp_flow_flags */
 	__u32 n_actions; /* elements in use; 0 is a drop */
 	__u32 stats_idx; /* slot in the flow_stats map */
-	__u32 pad;
+	/* Tail calls the actions take, which lookup checks against what is
+	 * left before the first runs: one per action, one more for an output
+	 * to a tunnel port (output, then tunnel_encap), two more for recirc
+	 * (the recirc stage, then lookup). Set when the flow is installed,
+	 * where the ports' types are known; 0 in a flow an older build
+	 * installed: n_actions then. */
+	__u32 tail_calls;
 	struct fp_action actions[FP_MAX_ACTIONS];
 };
 

@@ -124,6 +124,25 @@ struct fp_flow_key {
 	__u32 pad3;
 };
 
+/*
+ * @key emptied for a packet parsed again after a recirculation: its
+ * headers go, the metadata its history set stays (in_port, recirc_id,
+ * dp_hash, tunnel), as OVS keeps it. The recirc stage and the userspace
+ * executor both start a reparse here.
+ */
+static inline void fp_flow_key_reset_headers(struct fp_flow_key *key)
+{
+	struct fp_tunnel_key tun = key->tun;
+	__u32 in_port = key->in_port, recirc_id = key->recirc_id;
+	__u32 dp_hash = key->dp_hash;
+
+	__builtin_memset(key, 0, sizeof(*key));
+	key->in_port = in_port;
+	key->recirc_id = recirc_id;
+	key->dp_hash = dp_hash;
+	key->tun = tun;
+}
+
 _Static_assert(sizeof(struct fp_tunnel_key) == 56, "tunnel key layout");
 _Static_assert(sizeof(struct fp_flow_key) == 192, "flow key layout");
 _Static_assert(sizeof(struct fp_flow_key) % 8 == 0, "flow key alignment");

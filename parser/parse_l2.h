@@ -9,12 +9,6 @@
 #include "parse_cursor.h"
 #include "proto.h"
 
-static __always_inline int fp_is_vlan_tpid(__be16 tpid)
-{
-	return tpid == fp_htons(FP_ETH_P_8021Q) ||
-	       tpid == fp_htons(FP_ETH_P_8021AD);
-}
-
 /*
  * The ethertype at the cursor, or what stands for it: an 802.3 length
  * field is followed by LLC, and only LLC with a SNAP header for
@@ -69,7 +63,7 @@ static __always_inline int fp_parse_eth(struct fp_cursor *c,
 		return FP_PARSE_OK;
 	/* The kernel only takes 802.1Q/802.1ad tags, and only out of frames
 	 * with whole addresses: anything else is not a frame to guess at. */
-	if (accel_tpid && (!fp_is_vlan_tpid(accel_tpid) ||
+	if (accel_tpid && (!fp_vlan_tpid(accel_tpid) ||
 			   fp_left(c) < FP_ETH_ADDRS_LEN))
 		return FP_PARSE_INCOMPLETE;
 	p = fp_peek(c, FP_ETH_ADDRS_LEN);
@@ -103,7 +97,7 @@ static __always_inline int fp_parse_eth(struct fp_cursor *c,
 		if (!p)
 			return FP_PARSE_INCOMPLETE;
 		tpid = fp_ld16(p);
-		if (!fp_is_vlan_tpid(tpid) || fp_left(c) < FP_VLAN_HLEN + 2)
+		if (!fp_vlan_tpid(tpid) || fp_left(c) < FP_VLAN_HLEN + 2)
 			break;
 		p = fp_peek(c, FP_VLAN_HLEN);
 		if (!p)

@@ -3,6 +3,9 @@
 #ifndef FP_PARSER_PROTO_H
 #define FP_PARSER_PROTO_H
 
+#include "types.h"
+#include "byteorder.h"
+
 #define FP_ETH_HLEN 14
 #define FP_ETH_ADDRS_LEN 12 /* destination and source */
 #define FP_VLAN_HLEN 4
@@ -20,6 +23,14 @@
 #define FP_ETH_P_MIN 0x0600
 /* What OVS keys as the ethertype of an 802.2 frame without SNAP. */
 #define FP_ETH_P_NONE 0x05ff
+
+/* Is @tpid (network order) a VLAN tag's, 802.1Q or 802.1ad? The one test
+ * of it, for BPF and userspace alike. */
+static inline int fp_vlan_tpid(__be16 tpid)
+{
+	return tpid == fp_htons(FP_ETH_P_8021Q) ||
+	       tpid == fp_htons(FP_ETH_P_8021AD);
+}
 
 #define FP_VLAN_CFI 0x1000
 #define FP_LLC_SNAP_LEN 8 /* 802.2 LLC (3) + SNAP OUI (3) + type (2) */

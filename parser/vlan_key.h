@@ -15,12 +15,6 @@
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
-static __always_inline int fp_vlan_tpid(__be16 tpid)
-{
-	return tpid == fp_htons(FP_ETH_P_8021Q) ||
-	       tpid == fp_htons(FP_ETH_P_8021AD);
-}
-
 /* Everything the parser keys after the Ethernet header and its tags. */
 static __always_inline void fp_vlan_key_clear_l3(struct fp_flow_key *key)
 {

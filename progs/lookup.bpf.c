@@ -55,9 +55,11 @@ int fp_lookup(struct __sk_buff *skb)
 		fp_count(FP_CNT_DROP_ACTION);
 		return TC_ACT_SHOT;
 	}
-	/* Each action is one tail call: decide now, before any action has
-	 * touched the packet, whether the whole list fits in what is left. */
-	if (skb->cb[FP_CB_DEPTH] + n > FP_TAIL_CALL_LIMIT) {
+	/* Decide now, before any action has touched the packet, whether the
+	 * whole list fits in what is left: what its actions cost was counted
+	 * when the flow was installed (a tunnel output is two tail calls). */
+	if (skb->cb[FP_CB_DEPTH] + (flow->tail_calls ?: n) >
+	    FP_TAIL_CALL_LIMIT) {
 		fp_count(FP_CNT_TAIL_CALL_BUDGET);
 		return fp_upcall(skb, FP_UPCALL_TAIL_BUDGET);
 	}

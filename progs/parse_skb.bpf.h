@@ -1,11 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Running the shared parser on an skb: the part the parser and recirc
- * stages have in common. */
+/* Running the shared parser on an skb: the part the parser, recirc and
+ * tap_execute stages have in common. */
 #ifndef FP_PROGS_PARSE_SKB_BPF_H
 #define FP_PROGS_PARSE_SKB_BPF_H
 
 #include "common.bpf.h"
 #include "flow_extract_skb.h"
+
+/*
+ * A packet enters the chain (the parser, tap_execute's second pass): no
+ * action run yet, no tail call taken, no upcall reason, an empty key on
+ * @port, and no tunnel override: scratch is per CPU, and what the last
+ * packet on this CPU left there must not reach this one.
+ */
+static __always_inline void fp_chain_enter(struct __sk_buff *skb,
+					   struct fp_scratch *s, __u32 port)
+{
+	skb->cb[FP_CB_ACTION_IDX] = 0;
+	skb->cb[FP_CB_DEPTH] = 0;
+	skb->cb[FP_CB_UPCALL_REASON] = 0;
+	__builtin_memset(&s->key, 0, sizeof(s->key));
+	s->key.in_port = port;
+	s->tun_out.given = 0;
+}
 
 /*
  * Parse @skb into @key, whose metadata the caller has set and whose other

@@ -25,15 +25,8 @@ int fp_parser(struct __sk_buff *skb)
 	if (!s)
 		return TC_ACT_SHOT;
 
-	skb->cb[FP_CB_ACTION_IDX] = 0;
-	skb->cb[FP_CB_DEPTH] = 0;
-	skb->cb[FP_CB_UPCALL_REASON] = 0;
-
 	port = fp_port_of(skb->ifindex);
-	__builtin_memset(&s->key, 0, sizeof(s->key));
-	s->key.in_port = port;
-	s->tun_out.given = 0;
-
+	fp_chain_enter(skb, s, port);
 	if (!fp_parse_skb(skb, &s->key))
 		return TC_ACT_SHOT;
 

@@ -12,22 +12,10 @@ SEC("tc")
 int fp_recirc(struct __sk_buff *skb)
 {
 	struct fp_scratch *s = fp_scratch_get();
-	struct fp_tunnel_key tun;
-	__u32 in_port, recirc_id, dp_hash;
 
 	if (!s)
 		return TC_ACT_SHOT;
-
-	in_port = s->key.in_port;
-	recirc_id = s->key.recirc_id;
-	dp_hash = s->key.dp_hash;
-	tun = s->key.tun;
-	__builtin_memset(&s->key, 0, sizeof(s->key));
-	s->key.in_port = in_port;
-	s->key.recirc_id = recirc_id;
-	s->key.dp_hash = dp_hash;
-	s->key.tun = tun;
-
+	fp_flow_key_reset_headers(&s->key);
 	if (!fp_parse_skb(skb, &s->key))
 		return TC_ACT_SHOT;
 	return fp_tail_call(skb, FP_SLOT_LOOKUP);

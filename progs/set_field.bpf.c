@@ -84,8 +84,7 @@ static __always_inline int fp_set_l2(struct __sk_buff *skb, __u32 *l3,
 		return -1;
 #pragma unroll
 	for (i = 0; i < FP_SET_MAX_TAGS; i++) {
-		if (t != bpf_htons(FP_ETH_P_8021Q) &&
-		    t != bpf_htons(FP_ETH_P_8021AD))
+		if (!fp_vlan_tpid(t))
 			break;
 		if (bpf_skb_load_bytes(skb, off + 2, &t, sizeof(t)))
 			return -1;

@@ -43,11 +43,7 @@ static __always_inline int fp_tapx_run(struct __sk_buff *skb, __u32 port)
 	skb->mark = 0;
 	if (!s)
 		return TC_ACT_SHOT;
-	skb->cb[FP_CB_ACTION_IDX] = 0;
-	skb->cb[FP_CB_DEPTH] = 0;
-	skb->cb[FP_CB_UPCALL_REASON] = 0;
-	__builtin_memset(&s->key, 0, sizeof(s->key));
-	s->key.in_port = port;
+	fp_chain_enter(skb, s, port);
 	if (!fp_parse_skb(skb, &s->key))
 		return TC_ACT_SHOT;
 	/* Lookup would upcall a miss, and the agent would execute it again:

@@ -258,10 +258,14 @@ int fp_tunnel_encap(struct __sk_buff *skb)
 		tag = ((__u32)bpf_ntohs((__be16)skb->vlan_proto) << 16) |
 		      (skb->vlan_tci & 0xffff);
 		vid = skb->vlan_tci & 0xfff;
-	} else if (inner[12] == 0x81 && inner[13] == 0x00) {
-		__be16 tci;
+	} else {
+		/* A tag in the frame, 802.1Q or 802.1ad: ERSPAN carries
+		 * the outer one's VLAN. */
+		__be16 tpid, tci;
 
-		if (!bpf_skb_load_bytes(skb, FP_ETH_HLEN, &tci, sizeof(tci)))
+		__builtin_memcpy(&tpid, inner + FP_ETH_ADDRS_LEN, 2);
+		if (fp_vlan_tpid(tpid) &&
+		    !bpf_skb_load_bytes(skb, FP_ETH_HLEN, &tci, sizeof(tci)))
 			vid = bpf_ntohs(tci) & 0xfff;
 	}
 	if (s->key.eth_type == bpf_htons(FP_ETH_P_IP) ||

@@ -98,16 +98,24 @@ static int fp_h_make_ports(struct fp_h *h, int n)
 	return 0;
 }
 
+int fp_h_prog_fd(const struct fp_h *h, const char *stage)
+{
+	char path[PATH_MAX], leaf[64];
+	int fd;
+
+	snprintf(leaf, sizeof(leaf), "progs/%s", stage);
+	if (fp_dp_path(path, sizeof(path), h->dp_name, leaf))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
 static int fp_h_open_parser(struct fp_h *h)
 {
-	char path[PATH_MAX];
-
 	if (h->parser_fd >= 0)
 		close(h->parser_fd);
-	if (fp_dp_path(path, sizeof(path), h->dp_name, "progs/parser"))
-		return -ENAMETOOLONG;
-	h->parser_fd = bpf_obj_get(path);
-	return h->parser_fd < 0 ? -errno : 0;
+	h->parser_fd = fp_h_prog_fd(h, "parser");
+	return h->parser_fd < 0 ? h->parser_fd : 0;
 }
 
 static int fp_h_upcalls_open(struct fp_h *h, struct fp_h_upcalls *u);
@@ -379,7 +387,14 @@ void fp_h_key_of(const void *pkt, __u32 len, __u32 in_port,
 int fp_h_test_run(int prog_fd, int ifindex, const void *pkt, __u32 len,
 		  const __u32 *cb, struct fp_h_result *res)
 {
-	struct __sk_buff ctx = { .ifindex = ifindex }, ctx_out = {};
+	return fp_h_test_run_mark(prog_fd, ifindex, 0, pkt, len, cb, res);
+}
+
+int fp_h_test_run_mark(int prog_fd, int ifindex, __u32 mark, const void *pkt,
+		       __u32 len, const __u32 *cb, struct fp_h_result *res)
+{
+	struct __sk_buff ctx = { .ifindex = ifindex, .mark = mark },
+			 ctx_out = {};
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = len,
 		    .data_out = res->data, .data_size_out = sizeof(res->data),
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),

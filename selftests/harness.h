@@ -130,6 +130,12 @@ struct fp_h_result {
  */
 int fp_h_test_run(int prog_fd, int ifindex, const void *pkt, __u32 len,
 		  const __u32 *cb, struct fp_h_result *res);
+/* The same with skb->mark set to @mark (tap_execute's second pass reads
+ * its port there). */
+int fp_h_test_run_mark(int prog_fd, int ifindex, __u32 mark, const void *pkt,
+		       __u32 len, const __u32 *cb, struct fp_h_result *res);
+/* A new fd of the datapath's pinned program progs/@stage, or -errno. */
+int fp_h_prog_fd(const struct fp_h *h, const char *stage);
 
 /* ovs-dpctl flow key text into @key; a FAIL line with odp's message if
  * it does not parse. */

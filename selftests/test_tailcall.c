@@ -16,7 +16,9 @@
  *   calls and enters recirc with cb[1] = N, so a flow of k actions needs
  *   N + 2 + k tail calls. At 33 the chain completes; one more and lookup
  *   sends it to the slow path; with none left even for that, it is
- *   counted budget_drop; and past that, the kernel itself refuses.
+ *   counted budget_drop; and past that, the kernel itself refuses;
+ * - the same edge for flows with an output to a tunnel port first, in the
+ *   middle and last: it costs two tail calls, and is charged so.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 
 #include "harness.h"
 #include "test.h"
+#include "tunnel_port.h"
 #include "progs/tail_burn.h"
 
 #define PCAP "dp_ipv4_udp.pcap"
@@ -299,6 +302,92 @@ out:
 	free(r);
 }
 
+/* A GRE port on the underlay port N_PORTS, for the tunnel edges. */
+#define TUN_PORT (N_PORTS + 1)
+
+static int add_tunnel(struct fp_h *h)
+{
+	struct fp_tunnel_opts o;
+	char under[8];
+	__u32 added;
+
+	snprintf(under, sizeof(under), "%u", N_PORTS);
+	fp_tunnel_opts_init(&o);
+	o.type = FP_PORT_GRE;
+	o.underlay = under;
+	o.local_ip = "198.51.100.1";
+	o.remote_ip = "198.51.100.2";
+	o.local_mac = "02:00:00:00:01:01";
+	o.remote_mac = "02:00:00:00:01:02";
+	return fp_tunnel_port_add(&h->dp, "gre", TUN_PORT, &o, &added);
+}
+
+/*
+ * The edge with a tunnel output among @acts (4 actions): an output to a
+ * tunnel port is two tail calls (output, then tunnel_encap), and lookup
+ * charges it so. One more burned than the list's real cost allows sends
+ * the packet to the slow path before any copy leaves, wherever the
+ * tunnel output stands in the list; at the edge every copy leaves: the
+ * clones on their veths (the underlay's for an encapsulated clone), the
+ * last output as the redirect.
+ */
+static void test_tunnel_edge(struct fp_h *h, const struct burner *b,
+			     const struct fp_h_pkt *pkt, const char *acts,
+			     const long long *wire)
+{
+	long long want[FP_CNT_MAX] = {};
+	struct run *r = calloc(1, sizeof(*r));
+	/* 4 actions, one of them a tunnel output: 5 tail calls. */
+	__u32 n = FP_TAIL_CALL_LIMIT - 2 - 5;
+	__u32 cb[5] = { [FPT_CB_TARGET] = n };
+	struct fp_flow_key key;
+	char what[128], label[256];
+	int p, moved;
+
+	if (!r)
+		return;
+	fp_h_key_of(pkt->data, pkt->len, IN_PORT, &key);
+	if (fp_h_flow_add(h, &key, acts, true))
+		goto out;
+	snprintf(what, sizeof(what), "%u burned + recirc + lookup + %s", n,
+		 acts);
+	if (run_one(h, what, b->fd, pkt, cb, r)) {
+		check_verdict(what, r, TC_ACT_REDIRECT);
+		for (p = 1; p <= N_PORTS; p++) {
+			snprintf(label, sizeof(label),
+				 "%s: clones on port %d's veth", what, p);
+			ASSERT_EQ(fp_h_wire_delta(&r->s0, &r->s1, p), wire[p],
+				  label);
+		}
+		want[FP_CNT_HIT] = 1;
+		want[FP_CNT_TUN_ENCAP] = 1;
+		snprintf(label, sizeof(label), "%s: counters", what);
+		fp_h_check_counters(&r->s0, &r->s1, want, label);
+		check_no_upcall(h, what);
+	}
+
+	cb[FPT_CB_TARGET] = ++n;
+	snprintf(what, sizeof(what),
+		 "%u burned + recirc + lookup + %s (one too many)", n, acts);
+	if (run_one(h, what, b->fd, pkt, cb, r)) {
+		check_verdict(what, r, TC_ACT_SHOT);
+		for (moved = 0, p = 1; p <= N_PORTS; p++)
+			moved += fp_h_wire_delta(&r->s0, &r->s1, p);
+		snprintf(label, sizeof(label), "%s: nothing left", what);
+		ASSERT_EQ(moved, 0, label);
+		memset(want, 0, sizeof(want));
+		want[FP_CNT_HIT] = 1;
+		want[FP_CNT_TAIL_CALL_BUDGET] = 1;
+		want[FP_CNT_UPCALL] = 1;
+		snprintf(label, sizeof(label), "%s: counters", what);
+		fp_h_check_counters(&r->s0, &r->s1, want, label);
+		fp_h_check_upcall(h, what, pkt, IN_PORT, FP_UPCALL_TAIL_BUDGET);
+	}
+	fp_h_flow_del(h, &key);
+out:
+	free(r);
+}
+
 /*
  * Past the edge: lookup entered with all 33 spent cannot even upcall
  * (budget_drop), with or without a flow; and one more burned tail call
@@ -377,6 +466,16 @@ int main(void)
 		test_kernel_limit(&h, &b, &pc.pkt[0]);
 		for (i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
 			test_budget_edge(&h, &b, &pc.pkt[1], edges[i]);
+		if (REQUIRE_OK(add_tunnel(&h), "tunnel port")) {
+			/* Clones per veth: 2 and 3 plain, 4 the underlay. */
+			static const long long first[] = { 0, 0, 1, 1, 1 },
+					       middle[] = { 0, 0, 1, 1, 1 },
+					       last[] = { 0, 0, 2, 1, 0 };
+
+			test_tunnel_edge(&h, &b, &pc.pkt[1], "5,2,3,2", first);
+			test_tunnel_edge(&h, &b, &pc.pkt[1], "2,5,3,2", middle);
+			test_tunnel_edge(&h, &b, &pc.pkt[1], "2,3,2,5", last);
+		}
 		test_exhausted(&h, &b, &pc.pkt[0]);
 	}
 	burner_unload(&h, &b);

@@ -12,10 +12,13 @@
  *   as in_port;
  * - malformed GRE to one of our endpoints is dropped (or passed) and
  *   counted, never decapsulated; GRE no port takes is an ordinary packet;
- * - set(tunnel(...)) overrides the port's settings.
+ * - set(tunnel(...)) overrides the port's settings, for its own packet
+ *   only: a packet executed through the agent's TAP after it is not.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -23,6 +26,7 @@
 #include "test.h"
 #include "odp.h"
 #include "tunnel_port.h"
+#include "tap_execute.h"
 
 /* Ports of the test: 1 underlay, 2 access, then the tunnels. */
 enum { P_UNDER = 1, P_ACCESS = 2, P_GRE, P_GREK, P_ERS1, P_ERS2, P_PASS };
@@ -422,6 +426,131 @@ out:
 }
 
 /*
+ * ERSPAN carries the VLAN of the inner frame's outer tag, 802.1Q or
+ * 802.1ad alike: the tagged inner frame, then the same with its TPID made
+ * 0x88a8, to each ERSPAN port; the VLAN field of the ERSPAN header (after
+ * outer Ethernet, IPv4 and GRE with its sequence number) is the tag's
+ * VID.
+ */
+static void test_erspan_vlan(struct fp_h *h, const struct fp_h_pcap *inner)
+{
+	static const __u16 tpids[] = { 0x8100, 0x88a8 };
+	static const __u32 ports[] = { P_ERS1, P_ERS2 };
+	struct fp_h_result *res = calloc(1, sizeof(*res));
+	struct fp_h_pkt pkt = {};
+	struct fp_flow_key key;
+	struct fp_h_snap s0, s1;
+	char act[16], label[128];
+	size_t t, p;
+	int i, vid;
+
+	for (i = 0; i < inner->n; i++)
+		if (inner->pkt[i].len > 16 && inner->pkt[i].data[12] == 0x81 &&
+		    inner->pkt[i].data[13] == 0x00)
+			break;
+	if (!res ||
+	    !fp_test_require(i < inner->n, "ERSPAN VLAN: a tagged inner frame",
+			     "none in tun_inner.pcap"))
+		goto out;
+	pkt.len = inner->pkt[i].len;
+	pkt.data = malloc(pkt.len);
+	if (!pkt.data)
+		goto out;
+	vid = (inner->pkt[i].data[14] << 8 | inner->pkt[i].data[15]) & 0xfff;
+	for (t = 0; t < sizeof(tpids) / sizeof(tpids[0]); t++) {
+		memcpy(pkt.data, inner->pkt[i].data, pkt.len);
+		pkt.data[12] = tpids[t] >> 8;
+		pkt.data[13] = tpids[t] & 0xff;
+		fp_h_key_of(pkt.data, pkt.len, P_ACCESS, &key);
+		for (p = 0; p < sizeof(ports) / sizeof(ports[0]); p++) {
+			const __u8 *w;
+
+			snprintf(act, sizeof(act), "%u", ports[p]);
+			snprintf(label, sizeof(label),
+				 "ERSPAN v%zu, inner tag %#x vid %d", p + 1,
+				 tpids[t], vid);
+			if (run_flow(h, &key, act, P_ACCESS, &pkt,
+				     TC_ACT_REDIRECT, res, &s0, &s1, label) &&
+			    fp_test_require(res->len > 14 + 20 + 8 + 4, label,
+					    "%u bytes out", res->len)) {
+				w = res->data + 14 + 20 + 8;
+				snprintf(label, sizeof(label),
+					 "ERSPAN v%zu: VLAN field of an inner tag %#x vid %d",
+					 p + 1, tpids[t], vid);
+				ASSERT_EQ((w[0] << 8 | w[1]) & 0xfff, vid,
+					  label);
+			}
+			fp_h_flow_del(h, &key);
+		}
+	}
+out:
+	free(pkt.data);
+	free(res);
+}
+
+/*
+ * A packet the agent executes through its TAP (tap_execute's second pass)
+ * to a tunnel port, with no set(tunnel(...)) of its own, right after
+ * another packet on the same CPU ran a set(tunnel(...)): it must be
+ * encapsulated as the port says, as if it had come in through the parser,
+ * not with the override the other packet left in the CPU's scratch.
+ */
+static void test_tap_after_set_tunnel(struct fp_h *h,
+				      const struct fp_h_pcap *inner)
+{
+	struct fp_h_result *res = calloc(1, sizeof(*res));
+	struct fp_flow_key key0, key1;
+	cpu_set_t old, one;
+	struct fp_h_pcap exp = {};
+	char act[160], plain[16];
+	int tapx = -1, err;
+
+	if (!res || sched_getaffinity(0, sizeof(old), &old))
+		goto out;
+	/* Both runs on one CPU, so that they share its scratch. */
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	if (!REQUIRE_OK(sched_setaffinity(0, sizeof(one), &one) ? -errno : 0,
+			"tap after set(tunnel): pin to a CPU") ||
+	    fp_h_pcap_read("tun_enc_gre.pcap", &exp))
+		goto restore;
+	tapx = fp_h_prog_fd(h, "tap_execute");
+	if (!REQUIRE_OK(tapx < 0 ? tapx : 0, "tap_execute program"))
+		goto restore;
+	fp_h_key_of(inner->pkt[0].data, inner->pkt[0].len, P_ACCESS, &key0);
+	fp_h_key_of(inner->pkt[1].data, inner->pkt[1].len, P_ACCESS, &key1);
+	snprintf(act, sizeof(act),
+		 "set(tunnel(tun_id=0xabcd,ttl=9,tos=0x20,flags(key))),%u",
+		 P_GRE);
+	snprintf(plain, sizeof(plain), "%u", P_GRE);
+	if (fp_h_flow_add(h, &key0, act, false) ||
+	    fp_h_flow_add(h, &key1, plain, false))
+		goto del;
+	err = run(h, P_ACCESS, &inner->pkt[0], res);
+	if (!REQUIRE_OK(err, "tap after set(tunnel): the override's run"))
+		goto del;
+	err = fp_h_test_run_mark(tapx, fp_h_port(h, P_ACCESS)->ifindex,
+				 FP_TAPX_MARK | P_ACCESS, inner->pkt[1].data,
+				 inner->pkt[1].len, NULL, res);
+	if (!REQUIRE_OK(err, "tap after set(tunnel): tap_execute's run"))
+		goto del;
+	check_verdict(res, TC_ACT_REDIRECT,
+		      "tap after set(tunnel): verdict");
+	ASSERT_BYTES(res->data, res->len, exp.pkt[1].data, exp.pkt[1].len,
+		     "tap after set(tunnel): encapsulated as the port says");
+del:
+	fp_h_flow_del(h, &key0);
+	fp_h_flow_del(h, &key1);
+restore:
+	sched_setaffinity(0, sizeof(old), &old);
+out:
+	if (tapx >= 0)
+		close(tapx);
+	fp_h_pcap_free(&exp);
+	free(res);
+}
+
+/*
  * A tunnel output with more actions after it: the underlay sends the
  * encapsulated clone, and the packet goes on as it was. The other order
  * too. A frame adjust_room cannot take (tagged) cannot be cloned so.
@@ -499,6 +628,8 @@ int main(void)
 		test_encap(&h, &inner);
 		test_decap(&h, &inner);
 		test_set_tunnel(&h, &inner);
+		test_tap_after_set_tunnel(&h, &inner);
+		test_erspan_vlan(&h, &inner);
 		test_clone(&h, &inner);
 		fp_h_pcap_free(&inner);
 		test_bad(&h);
