@@ -93,6 +93,16 @@ def dut_busy(r):
     return num(r, key) if key in r else None
 
 
+def cpu_ns_pkt(r):
+    """The DUT CPU's busy time per forwarded packet in run r: everything
+    that ran there, an AF_XDP system's own poll thread included (which
+    dut_ns_pkt, the NAPI thread's time, leaves out)."""
+    busy, sink = dut_busy(r), num(r, "sink_pkts")
+    if busy is None or sink <= 0:
+        return 0.0
+    return busy / 100 * num(r, "duration") * 1e9 / sink
+
+
 def saturated(r):
     """Did the generator keep the DUT busy? Without the DUT's CPU (no
     --dut-thread), frames refused at its entry say so."""
@@ -193,6 +203,8 @@ def main():
         sid, label, kind, why = l.split("|", 3)
         systems.append((sid, label, kind, why))
     runs = [kv(l) for l in read_lines(T("runs"))]
+    for r in runs:
+        r["cpu_ns_pkt"] = "%.1f" % cpu_ns_pkt(r)
     prof = [kv(l) for l in read_lines(T("prof"))]
     prof_lines = read_lines(T("prof"))
     micro = [l.split("|") for l in read_lines(T("micro")) if l.startswith("micro|")]
@@ -241,8 +253,12 @@ def main():
         rs = [r for r in runs if r["label"] == sid]
         rates = [num(r, "rate_pps") / 1e6 for r in rs]
         ratios = [x for x in (to_base(r, "rate_pps") for r in rs) if x is not None]
-        costs = [num(r, "dut_ns_pkt") for r in rs if num(r, "dut_ns_pkt") > 0]
-        cratios = [x for x in (to_base(r, "dut_ns_pkt", True) for r in rs)
+        # CPU time per packet: the NAPI thread's (and its softirqs'), which
+        # is all a TC system's work; an AF_XDP system also has its poll
+        # thread on the DUT CPU, so its whole busy time there.
+        cost = "cpu_ns_pkt" if kind in XDP_KINDS else "dut_ns_pkt"
+        costs = [num(r, cost) for r in rs if num(r, cost) > 0]
+        cratios = [x for x in (to_base(r, cost, True) for r in rs)
                    if x is not None]
         # Runs where neither this DUT nor the baseline's beside it shared
         # its CPU with anything else to speak of.
@@ -358,7 +374,9 @@ def main():
       "before and after it. CPU-time ratio: the baseline's DUT CPU time per forwarded "
       "packet over the system's, likewise: what the rate ratio would be on a CPU the DUT had to "
       "itself, and unlike the rate it does not drop when another process takes the "
-      "DUT's CPU (see DUT CPU share below). Saturated: the runs in which the generator "
+      "DUT's CPU (see DUT CPU share below); DUT ns/packet is the NAPI thread's CPU time "
+      "per packet, or for an AF_XDP system, whose poll thread shares the DUT CPU, that "
+      "CPU's busy time per packet. Saturated: the runs in which the generator "
       "kept the DUT's CPU at least %.0f%% busy, and the baseline's beside it too. A "
       "system is judged by the ratio in bold: by rate where every run was saturated, "
       "else by CPU time, since a DUT that waited for frames forwarded what it was "
@@ -487,6 +505,7 @@ def main():
           "alike. Median and min–max over runs."
           % (meta.get("runs"), meta.get("duration"), meta.get("warmup")))
     P("")
+    method_effects(P, summary, runs)
 
     # --- Where the time goes ---
     P("## Where the time goes")
@@ -625,32 +644,42 @@ def main():
     for mode, base_id, fp_id, target, paper in XDP_PAIRS:
         r = xdp_ratio(runs, base_id, fp_id)
         if r:
-            print("afxdp %s: flowpath %.2fx the xsk baseline [%.2f-%.2f] (target %.2fx)"
-                  % (mode, r[0], r[1], r[2], target))
+            print("afxdp %s: flowpath %.2fx the xsk baseline by %s [%.2f-%.2f] (target %.2fx)"
+                  % (mode, r[0], r[4], r[1], r[2], target))
     r = xdp_ratio(runs, "ovsxdp", "fpxdp")
     if r:
-        print("afxdp output: flowpath %.2fx OVS afxdp [%.2f-%.2f] (target %.1fx)"
-              % (r[0], r[1], r[2], XDP_OVS_TARGET))
+        print("afxdp output: flowpath %.2fx OVS afxdp by %s [%.2f-%.2f] (target %.1fx)"
+              % (r[0], r[4], r[1], r[2], XDP_OVS_TARGET))
 
 
 def xdp_ratio(runs, a, b):
-    """Per round, b's rate over a's (runs of one round: same load, as near
-    in time as the interleaving puts them); their median, min, max, n."""
-    rate = {}
+    """Per round, b over a (runs of one round: same load, as near in time as
+    the interleaving puts them), by rate where every run of both was
+    saturated, else by the DUT CPU's busy time per packet (cpu_ns_pkt: an
+    AF_XDP system's poll thread shares the DUT CPU with the NAPI thread).
+    Their median, min, max, n, and what judged it: "rate" or "CPU time"."""
+    per = {}
     for r in runs:
         if r["label"] in (a, b):
-            rate.setdefault((r["label"], r.get("round", "0")), []).append(
-                num(r, "rate_pps"))
+            per.setdefault((r["label"], r.get("round", "0")), []).append(r)
+    rs_all = [r for v in per.values() for r in v]
+    by_rate = bool(rs_all) and all(saturated(r) for r in rs_all)
     xs = []
-    for (label, rnd), v in rate.items():
-        if label != b or not (a, rnd) in rate:
+    for (label, rnd), v in per.items():
+        if label != b or (a, rnd) not in per:
             continue
-        den = statistics.mean(rate[(a, rnd)])
-        if den > 0:
-            xs.append(statistics.mean(v) / den)
+        if by_rate:
+            num_, den = (statistics.mean(num(r, "rate_pps") for r in v),
+                         statistics.mean(num(r, "rate_pps") for r in per[(a, rnd)]))
+        else:
+            num_, den = (statistics.mean(cpu_ns_pkt(r) for r in per[(a, rnd)]),
+                         statistics.mean(cpu_ns_pkt(r) for r in v))
+        if den > 0 and num_ > 0:
+            xs.append(num_ / den)
     if not xs:
         return None
-    return statistics.median(xs), min(xs), max(xs), len(xs)
+    return (statistics.median(xs), min(xs), max(xs), len(xs),
+            "rate" if by_rate else "CPU time")
 
 
 def xdp_section(P, runs, by_id, labels, systems):
@@ -684,11 +713,13 @@ def xdp_section(P, runs, by_id, labels, systems):
             mode, "%.3f" % b["mpps"] if b else "not measured",
             "%.3f" % f["mpps"] if f else "not measured",
             "**%.2f×**" % r[0] if r else "-",
-            "%.2f–%.2f (%d round%s)" % (r[1], r[2], r[3], "" if r[3] == 1 else "s")
+            "%.2f–%.2f (%d round%s, by %s)" % (r[1], r[2], r[3],
+                                               "" if r[3] == 1 else "s", r[4])
             if r else "-", target, paper))
         if r:
-            verdicts.append("- %s: flowpath afxdp ≥ %.2f× the xsk baseline: **%s** (%.2f×)."
-                            % (mode, target, "met" if r[0] >= target else "missed", r[0]))
+            verdicts.append("- %s: flowpath afxdp ≥ %.2f× the xsk baseline: **%s** (%.2f× by %s)."
+                            % (mode, target, "met" if r[0] >= target else "missed", r[0],
+                               r[4]))
         else:
             verdicts.append("- %s: not judged: %s not measured in this run." % (
                 mode, " and ".join(labels.get(x, x) for x in (base_id, fp_id)
@@ -699,22 +730,60 @@ def xdp_section(P, runs, by_id, labels, systems):
         "%.3f" % o["mpps"] if o else "not measured",
         "%.3f" % f["mpps"] if f else "not measured",
         "**%.2f×** OVS" % r[0] if r else "-",
-        "%.2f–%.2f" % (r[1], r[2]) if r else "-", XDP_OVS_TARGET))
+        "%.2f–%.2f (by %s)" % (r[1], r[2], r[4]) if r else "-", XDP_OVS_TARGET))
     P("")
     P("Targets (reported, not asserted):")
     P("")
     for v in verdicts:
         P(v)
     if r:
-        P("- flowpath AF_XDP ≥ %.1f× OVS 3.1 afxdp on the same veths: **%s** (%.2f×)."
-          % (XDP_OVS_TARGET, "met" if r[0] >= XDP_OVS_TARGET else "missed", r[0]))
+        P("- flowpath AF_XDP ≥ %.1f× OVS 3.1 afxdp on the same veths: **%s** (%.2f× by %s)."
+          % (XDP_OVS_TARGET, "met" if r[0] >= XDP_OVS_TARGET else "missed", r[0], r[4]))
     else:
         why = [s for s in systems if s[0] in ("fpxdp", "ovsxdp") and s[3]]
         P("- flowpath AF_XDP vs OVS afxdp: not judged%s." % (
             ": " + "; ".join("%s: %s" % (s[1], s[3]) for s in why) if why else ""))
     P("")
-    P("Ratio: per round, the rates of the two runs of that round, then the median over "
-      "rounds. Each is also in the table above as a ratio to the TC baseline.")
+    P("Ratio: per round, the two runs of that round, then the median over rounds: by "
+      "rate where every run of both was saturated, else by the DUT CPU's busy time per "
+      "forwarded packet (everything on the DUT CPU, the program's own poll thread "
+      "included). Each is also in the table above as a ratio to the TC baseline.")
+
+
+def method_effects(P, summary, runs):
+    """What the method itself does to the ratios, with this run's figures:
+    a ratio is reported with its method."""
+    sat = sum(1 for r in runs if saturated(r))
+    gen_max = max([num(r, "offered_pps") for r in runs] or [0]) / 1e6
+    unsat = [s["label"] for s in summary if not s["by_rate"]]
+    P("### What the method does to the figures")
+    P("")
+    P("- **Saturation.** %d of %d runs had the DUT CPU at least %.0f%% busy. The "
+      "AF_PACKET generator offered at most %.2f Mpps here, about what the fastest "
+      "systems forward, so their runs are often not saturated: their rate is the "
+      "generator's, not theirs, and a rate ratio to them overstates every other "
+      "system. Those are judged by CPU time per packet (%s)."
+      % (sat, len(runs), SATURATED, gen_max,
+         ", ".join(unsat) if unsat else "none in this run"))
+    P("- **CPU time of a DUT that waits.** A DUT that is not saturated takes fewer "
+      "packets per NAPI poll, so more of each poll's fixed work falls on each packet: "
+      "its CPU time per packet is somewhat higher than flat out. Against an "
+      "unsaturated baseline, CPU-time ratios lean a few percent toward the system "
+      "compared.")
+    P("- **What each generator leaves the DUT to do.** Live frames reach the DUT veth as "
+      "XDP frames, which its NAPI thread turns into skbs on the DUT CPU, and flat out "
+      "the frames its full ring refuses go back to the generator's page pool under a "
+      "lock the DUT CPU contends for. AF_PACKET frames are skbs built on the generator's "
+      "CPU; the DUT frees each to the generator's socket. An XDP program on the DUT veth "
+      "(the AF_XDP systems) gets each skb converted to an XDP buffer, copied when it "
+      "lacks the headroom. A per-packet cost that every system pays alike pulls every "
+      "ratio toward 1, so the same two systems measure closer together the more the "
+      "generator leaves to the DUT.")
+    P("- **What is counted.** The rate counts forwarded packets per second and drops "
+      "when another process takes the DUT CPU; the CPU-time ratio counts the DUT's own "
+      "threads (the NAPI thread and its softirqs; for AF_XDP systems the whole DUT "
+      "CPU, their poll thread being there too) and does not.")
+    P("")
 
 
 def quiet_note(s):

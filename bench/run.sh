@@ -855,4 +855,9 @@ fi
 [ "$smoke" -eq 0 ] && [ -s "$build/bench/verifier-report.txt" ] &&
 	cp "$build/bench/verifier-report.txt" "$tmp/verifier"
 
+# What the report is made from, kept beside it: `python3 bench/report.py
+# --tmp OUT/raw --out OUT` makes it again (a change to the report's method
+# can be tried on the same measurements).
+mkdir -p "$out/raw" && cp "$tmp"/meta "$tmp"/systems "$tmp"/runs "$tmp"/prof \
+	"$tmp"/micro "$tmp"/verifier "$tmp"/setup "$out/raw/" 2>/dev/null
 python3 "$top/bench/report.py" --tmp "$tmp" --out "$out" || die "report failed"
