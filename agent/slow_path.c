@@ -25,16 +25,15 @@
 #include "pkt_exec.h"
 #include "proto.h"
 
-/* Room in front of the packet for every push_vlan of every pass, and for
- * the tag put back by restore_outer_tag(). */
-#define SLOW_HEADROOM \
-	(FP_VLAN_HLEN * (FP_SLOW_MAX_ACTIONS * FP_PKT_MAX_RECIRC + 1))
+/* Room in front of the packet for every push_vlan of every pass. */
+#define SLOW_HEADROOM (FP_VLAN_HLEN * FP_SLOW_MAX_ACTIONS * FP_PKT_MAX_RECIRC)
 
 struct fp_agent_slow {
 	struct fp_pkt_exec x;
 	struct fp_slow_actions list; /* an installed flow's whole list */
 	struct fp_flow flow;
-	unsigned char buf[SLOW_HEADROOM + FP_UPCALL_MAX_PKT];
+	/* The packet, with a received outer tag back in it (queue_exec). */
+	unsigned char buf[SLOW_HEADROOM + FP_UPCALL_MAX_PKT + FP_VLAN_HLEN];
 };
 
 /* pkt_exec's output callback: one copy out of @port's device. */
@@ -123,46 +122,6 @@ static int installed_actions(struct fp_agent *a, const struct fp_flow_key *key,
 	return 0;
 }
 
-/* VLAN tags at the front of the frame, as the parser would count them. */
-static __u32 frame_tags(const struct fp_pkt *pkt)
-{
-	__u32 n = 0, off = FP_ETH_ADDRS_LEN;
-	__be16 tpid;
-
-	while (n < FP_MAX_VLAN && off + FP_VLAN_HLEN + 2 <= pkt->len) {
-		memcpy(&tpid, pkt->data + off, 2);
-		if (!fp_vlan_tpid(tpid))
-			break;
-		n++;
-		off += FP_VLAN_HLEN;
-	}
-	return n;
-}
-
-/*
- * The upcall carries the skb's bytes, but a received outer VLAN tag is in
- * skb metadata, not in them: the key has one tag more than the frame.
- * Put it back in the frame, which is where the executor (and the wire)
- * have tags. The key's CFI bit means "present", not the wire's DEI.
- */
-static void restore_outer_tag(struct fp_pkt *pkt, const struct fp_flow_key *key)
-{
-	__u32 n = 0;
-	__be16 tci;
-
-	while (n < FP_MAX_VLAN && key->vlan[n].tpid)
-		n++;
-	if (n <= frame_tags(pkt) || pkt->len < FP_ETH_ADDRS_LEN)
-		return;
-	memmove(pkt->data - FP_VLAN_HLEN, pkt->data, FP_ETH_ADDRS_LEN);
-	pkt->data -= FP_VLAN_HLEN;
-	pkt->headroom -= FP_VLAN_HLEN;
-	pkt->len += FP_VLAN_HLEN;
-	tci = key->vlan[0].tci & ~htons(FP_VLAN_CFI);
-	memcpy(pkt->data + FP_ETH_ADDRS_LEN, &key->vlan[0].tpid, 2);
-	memcpy(pkt->data + FP_ETH_ADDRS_LEN + 2, &tci, 2);
-}
-
 /* Run the list and every recirculation after it; an enum fp_pkt_verdict. */
 static int run(struct fp_agent *a, struct fp_pkt *pkt, struct fp_flow_key *key,
 	       const struct fp_action *acts, __u32 n)
@@ -209,7 +168,7 @@ void fp_agent_slow_path(struct fp_agent *a, const struct fp_upcall *up,
 	const struct fp_action *acts;
 	__u32 n;
 
-	if (len > FP_UPCALL_MAX_PKT) {
+	if (len > FP_UPCALL_MAX_PKT + FP_VLAN_HLEN) {
 		a->st.not_executed++;
 		return;
 	}
@@ -224,8 +183,8 @@ void fp_agent_slow_path(struct fp_agent *a, const struct fp_upcall *up,
 		       a->dp.name, up->in_port);
 		return;
 	}
+	/* A received outer tag is in the frame already (queue_exec). */
 	memcpy(p.data, pkt, len);
-	restore_outer_tag(&p, &key);
 	if (run(a, &p, &key, acts, n) == FP_PKT_DONE)
 		a->st.slow_executed++;
 	else

@@ -25,6 +25,8 @@
 #include "log.h"
 #include "mac_learning.h"
 #include "mono_clock.h"
+#include "pkt_exec.h"
+#include "proto.h"
 #include "tap_execute.h"
 
 /* Packets executed per batch at most: past that the batch is cut. */
@@ -34,7 +36,9 @@
 struct fp_agent_exec {
 	struct fp_upcall up;
 	bool slow; /* run by fp_agent_slow_path(), not the TAP */
+	void *buf; /* what pkt points into */
 	void *pkt;
+	__u32 len; /* of pkt: cap_len, and a received tag put back */
 	/* A miss's slow-path translation; NULL: the installed list. */
 	struct fp_slow_actions *all;
 };
@@ -131,22 +135,21 @@ static void execute_all(struct fp_agent *a)
 		struct fp_agent_exec *x = &a->execs[i];
 
 		if (x->slow) {
-			fp_agent_slow_path(a, &x->up, x->pkt, x->up.cap_len,
-					   x->all);
+			fp_agent_slow_path(a, &x->up, x->pkt, x->len, x->all);
 			/* A miss never hit the flow: lookup did not count it. */
 			if (x->up.reason == FP_UPCALL_MISS)
 				fp_agent_flow_credit_packet(a, &x->up.key,
 							    x->up.pkt_len);
 		} else {
 			err = fp_tap_execute(&a->tap, x->up.in_port, x->pkt,
-					     x->up.cap_len);
+					     x->len);
 			if (err)
 				fp_dbg("agent: executing a packet of port %u: %s",
 				       x->up.in_port, strerror(-err));
 			else
 				a->st.executed++;
 		}
-		free(x->pkt);
+		free(x->buf);
 		free(x->all);
 	}
 	a->n_execs = 0;
@@ -160,6 +163,7 @@ static void queue_exec(struct fp_agent *a, const struct fp_upcall *up,
 {
 	struct fp_agent_exec *x;
 	size_t all_len = 0;
+	struct fp_pkt p;
 
 	if (up->cap_len < up->pkt_len ||
 	    (!slow && up->cap_len < 14 + FP_TAPX_MIN_PAYLOAD)) {
@@ -171,7 +175,7 @@ static void queue_exec(struct fp_agent *a, const struct fp_upcall *up,
 	if (a->n_execs == FP_AGENT_BATCH)
 		execute_all(a);
 	x = &a->execs[a->n_execs];
-	x->pkt = malloc(up->cap_len ? up->cap_len : 1);
+	x->buf = malloc(FP_VLAN_HLEN + up->cap_len);
 	x->all = NULL;
 	if (slow && all) {
 		/* The list alone: most of the 256 elements are unused. */
@@ -179,18 +183,28 @@ static void queue_exec(struct fp_agent *a, const struct fp_upcall *up,
 			  all->n_actions * sizeof(all->actions[0]);
 		x->all = malloc(all_len);
 	}
-	if (!x->pkt || (all_len && !x->all)) {
-		free(x->pkt);
+	if (!x->buf || (all_len && !x->all)) {
+		free(x->buf);
 		free(x->all);
 		a->st.not_executed++;
 		return;
 	}
-	memcpy(x->pkt, pkt, up->cap_len);
+	p.data = (unsigned char *)x->buf + FP_VLAN_HLEN;
+	p.len = up->cap_len;
+	p.headroom = FP_VLAN_HLEN;
+	memcpy(p.data, pkt, up->cap_len);
+	/* A tag the device took out of the frame goes back in, for the TAP
+	 * and the slow path alike: without it the TAP's second pass would
+	 * key the packet untagged (no flow), and both would send it out
+	 * without its tag. */
+	fp_pkt_restore_outer_tag(&p, &up->key);
+	x->pkt = p.data;
+	x->len = p.len;
 	/* A packet a local socket sent over a veth comes with its TCP or
 	 * UDP checksum left to the device. Written back through the TAP or
 	 * AF_PACKET it becomes a packet the receiver checks: finish it
 	 * here, once for both paths. */
-	if (fp_csum_complete(x->pkt, up->cap_len) == FP_CSUM_COMPLETED)
+	if (fp_csum_complete(x->pkt, x->len) == FP_CSUM_COMPLETED)
 		a->st.csum_completed++;
 	if (all_len)
 		memcpy(x->all, all, all_len);

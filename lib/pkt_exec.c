@@ -717,6 +717,39 @@ int fp_pkt_exec(const struct fp_pkt_exec *x, struct fp_pkt *pkt,
 	return FP_PKT_DONE;
 }
 
+/* VLAN tags at the front of the frame, as the parser would count them. */
+static __u32 px_frame_tags(const struct fp_pkt *pkt)
+{
+	__u32 n = 0, off = FP_ETH_ADDRS_LEN;
+
+	while (n < FP_MAX_VLAN && off + FP_VLAN_HLEN + 2 <= pkt->len &&
+	       fp_vlan_tpid(px_rd16(pkt->data + off))) {
+		n++;
+		off += FP_VLAN_HLEN;
+	}
+	return n;
+}
+
+void fp_pkt_restore_outer_tag(struct fp_pkt *pkt,
+			      const struct fp_flow_key *key)
+{
+	__u32 n = 0;
+	__be16 tci;
+
+	while (n < FP_MAX_VLAN && key->vlan[n].tpid)
+		n++;
+	if (n <= px_frame_tags(pkt) || pkt->len < FP_ETH_ADDRS_LEN ||
+	    pkt->headroom < FP_VLAN_HLEN)
+		return;
+	memmove(pkt->data - FP_VLAN_HLEN, pkt->data, FP_ETH_ADDRS_LEN);
+	pkt->data -= FP_VLAN_HLEN;
+	pkt->headroom -= FP_VLAN_HLEN;
+	pkt->len += FP_VLAN_HLEN;
+	tci = key->vlan[0].tci & ~fp_htons(FP_VLAN_CFI);
+	memcpy(pkt->data + FP_ETH_ADDRS_LEN, &key->vlan[0].tpid, 2);
+	memcpy(pkt->data + FP_ETH_ADDRS_LEN + 2, &tci, 2);
+}
+
 int fp_pkt_parse(const struct fp_pkt *pkt, __u32 in_port,
 		 struct fp_flow_key *key)
 {

@@ -83,6 +83,15 @@ int fp_pkt_exec(const struct fp_pkt_exec *x, struct fp_pkt *pkt,
  * parser/flow_extract.h, the BPF parser's source. Returns FP_PARSE_OK or
  * FP_PARSE_INCOMPLETE (a key not to use: count FP_CNT_PARSE_INCOMPLETE).
  */
+/*
+ * An upcall carries the skb's bytes, but a received outer VLAN tag is in
+ * skb metadata, not in them: the datapath's @key then has one tag more
+ * than the frame. Put it back in the frame, in @pkt's headroom (at least
+ * FP_VLAN_HLEN), where the executor, tap_execute's parse and the wire
+ * have tags. The key's CFI bit means "present", not the wire's DEI.
+ */
+void fp_pkt_restore_outer_tag(struct fp_pkt *pkt,
+			      const struct fp_flow_key *key);
 int fp_pkt_parse(const struct fp_pkt *pkt, __u32 in_port,
 		 struct fp_flow_key *key);
 
