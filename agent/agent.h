@@ -145,9 +145,9 @@ void fp_agent_slow_path(struct fp_agent *a, const struct fp_upcall *up,
 /* flows.c */
 int fp_agent_flows_init(struct fp_agent *a);
 void fp_agent_flows_free(struct fp_agent *a);
-/* The agent installed @flow at @key for rule @rule_id (0: none). */
+/* The agent installed @flow at @key for @rule (NULL: the table miss). */
 int fp_agent_flow_note(struct fp_agent *a, const struct fp_flow_key *key,
-		       __u64 rule_id, const struct fp_flow *flow);
+		       const struct fp_rule *rule, const struct fp_flow *flow);
 /* How a packet of the installed flow at @key is executed. */
 enum fp_agent_exec_how {
 	FP_EXEC_UNKNOWN = 0, /* no such flow */
@@ -155,7 +155,11 @@ enum fp_agent_exec_how {
 	FP_EXEC_TAP, /* through the TAP */
 	FP_EXEC_SLOW, /* by fp_agent_slow_path() */
 };
-enum fp_agent_exec_how fp_agent_flow_known(struct fp_agent *a, const struct fp_flow_key *key);
+/* With @learns: whether the flow's rule runs `normal` (its packets teach
+ * the MAC table). */
+enum fp_agent_exec_how fp_agent_flow_known(struct fp_agent *a,
+					   const struct fp_flow_key *key,
+					   bool *learns);
 /* A packet of the flow at @key that the agent executed and the datapath did
  * not count (a miss run by the slow path): one for the flow's rule. */
 void fp_agent_flow_credit_packet(struct fp_agent *a,

@@ -30,6 +30,8 @@ struct fp_agent_flow {
 	__u64 installed_ns; /* or adopted */
 	__u64 epoch; /* last sweep that saw it in the datapath */
 	int exec; /* enum fp_agent_exec_how */
+	/* Its rule runs `normal`: its packets teach the MAC table. */
+	bool learns;
 };
 
 static int exec_how(const struct fp_flow *flow)
@@ -117,8 +119,9 @@ void fp_agent_flows_free(struct fp_agent *a)
 }
 
 int fp_agent_flow_note(struct fp_agent *a, const struct fp_flow_key *key,
-		       __u64 rule_id, const struct fp_flow *flow)
+		       const struct fp_rule *rule, const struct fp_flow *flow)
 {
+	__u64 rule_id = rule ? rule->id : 0;
 	struct fp_agent_flow *f = flow_find(a, key);
 
 	if (f) {
@@ -131,13 +134,17 @@ int fp_agent_flow_note(struct fp_agent *a, const struct fp_flow_key *key,
 			return -ENOMEM;
 	}
 	f->exec = exec_how(flow);
+	f->learns = fp_rule_runs_normal(rule);
 	return 0;
 }
 
-enum fp_agent_exec_how fp_agent_flow_known(struct fp_agent *a, const struct fp_flow_key *key)
+enum fp_agent_exec_how fp_agent_flow_known(struct fp_agent *a,
+					   const struct fp_flow_key *key,
+					   bool *learns)
 {
 	struct fp_agent_flow *f = flow_find(a, key);
 
+	*learns = f && f->learns;
 	return f ? f->exec : FP_EXEC_UNKNOWN;
 }
 
@@ -255,6 +262,7 @@ static int revalidate_one(struct sweep *s, struct fp_agent_flow *f,
 		return sweep_del_later(s, key);
 	}
 	f->rule_id = rule ? rule->id : 0;
+	f->learns = fp_rule_runs_normal(rule);
 	fp_agent_flow_build(&s->all, &s->flow);
 	f->exec = exec_how(&s->flow);
 	if (same_actions(s, key, old))
@@ -286,6 +294,7 @@ static int sweep_one(const struct fp_flow_key *key, const struct fp_flow *flow,
 		if (!f)
 			return -ENOMEM;
 		f->exec = exec_how(flow);
+		f->learns = fp_rule_runs_normal(r);
 		a->st.adopted++;
 		fresh = true;
 	}
@@ -293,8 +302,10 @@ static int sweep_one(const struct fp_flow_key *key, const struct fp_flow *flow,
 	credit(a, f, st);
 	if (fresh || st->packets != f->last_packets) {
 		/* Packets that hit a flow never reach the agent: their MACs
-		 * are refreshed from the flows they used. */
-		fp_agent_learn(a, key);
+		 * are refreshed from the flows they used, those that normal
+		 * made. */
+		if (f->learns)
+			fp_agent_learn(a, key);
 		f->last_packets = st->packets;
 	}
 	used = st->used_ns > f->installed_ns ? st->used_ns : f->installed_ns;

@@ -217,15 +217,22 @@ static void handle_miss(struct fp_agent *a, const struct fp_upcall *up,
 			const void *pkt)
 {
 	struct fp_slow_actions *all;
+	enum fp_agent_exec_how how;
 	struct fp_flow *flow;
 	struct fp_rule *rule;
+	bool learns;
 	int err;
 
 	a->st.misses++;
-	fp_agent_learn(a, &up->key);
 	/* Upcalls of one flow that were queued before it was installed: the
-	 * flow is there now, only the packet is left to execute. */
-	switch (fp_agent_flow_known(a, &up->key)) {
+	 * flow is there now, only the packet is left to execute. As OVS's
+	 * NORMAL, only what normal processes teaches the MAC table: not a
+	 * frame that a rule drops or sends elsewhere, which could otherwise
+	 * pull another host's MAC to its port. */
+	how = fp_agent_flow_known(a, &up->key, &learns);
+	if (learns)
+		fp_agent_learn(a, &up->key);
+	switch (how) {
 	case FP_EXEC_UNKNOWN:
 		break;
 	case FP_EXEC_DROP:
@@ -244,6 +251,8 @@ static void handle_miss(struct fp_agent *a, const struct fp_upcall *up,
 		goto out;
 	}
 	fp_agent_xlate(a, &up->key, &rule, all);
+	if (fp_rule_runs_normal(rule))
+		fp_agent_learn(a, &up->key);
 	fp_agent_flow_build(all, flow);
 	err = fp_agent_writer_begin(a);
 	if (!err)
@@ -256,7 +265,7 @@ static void handle_miss(struct fp_agent *a, const struct fp_upcall *up,
 	a->st.installed++;
 	if (!rule)
 		a->st.table_miss++;
-	fp_agent_flow_note(a, &up->key, rule ? rule->id : 0, flow);
+	fp_agent_flow_note(a, &up->key, rule, flow);
 	if (flow->n_actions)
 		queue_exec(a, up, pkt, flow->flags & FP_FLOW_F_SLOW_PATH, all);
 out:

@@ -114,6 +114,10 @@ struct fp_xlate_ctx {
 	__u64 now_ns;
 };
 
+/* Does @r (NULL: the table miss) run `normal`? Only the packets normal
+ * processes teach the MAC table, as in OVS. */
+bool fp_rule_runs_normal(const struct fp_rule *r);
+
 /*
  * rule NULL = table miss = drop (0 actions). Output: up to
  * FP_SLOW_MAX_ACTIONS datapath actions in out (struct fp_slow_actions,

@@ -272,6 +272,16 @@ static int flood(struct xlate *x)
 }
 
 /* The L2 learning switch: the learned port, or everywhere else. */
+bool fp_rule_runs_normal(const struct fp_rule *r)
+{
+	unsigned int i;
+
+	for (i = 0; r && i < r->n_acts; i++)
+		if (r->acts[i].type == OFA_NORMAL)
+			return true;
+	return false;
+}
+
 static int normal(struct xlate *x)
 {
 	const struct fp_flow_key *k = &x->cur;
