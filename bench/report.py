@@ -222,7 +222,7 @@ def main():
     # make's own lines (building each compiler's objects) come first.
     verifier = read_lines(T("verifier"))
     for i, l in enumerate(verifier):
-        if l.startswith("build "):
+        if l.startswith(("# Linux", "build ")):
             verifier = verifier[i:]
             break
 
