@@ -134,14 +134,17 @@ static bool run_flow(struct fp_h *h, const struct fp_flow_key *key,
 		     int verdict, struct fp_h_result *res, struct fp_h_snap *s0,
 		     struct fp_h_snap *s1, const char *label)
 {
+	char what[256];
+
 	if (fp_h_flow_add(h, key, act, false))
 		return false;
 	fp_h_upcalls_clear(&h->up);
 	fp_h_snap(h, s0);
-	if (!ASSERT_OK(run(h, in, pkt, res), label))
+	if (!REQUIRE_OK(run(h, in, pkt, res), label))
 		return false;
 	fp_h_snap(h, s1);
-	check_verdict(res, verdict, label);
+	snprintf(what, sizeof(what), "%s: verdict", label);
+	check_verdict(res, verdict, what);
 	if (res->retval != (__u32)verdict &&
 	    fp_h_upcalls_collect(&h->up, 1, 500, 0) > 0) {
 		fp_h_key_print("flow", key);
@@ -315,6 +318,67 @@ static void test_decap(struct fp_h *h, const struct fp_h_pcap *inner)
 		}
 		fp_h_pcap_free(&enc);
 	}
+	free(res);
+}
+
+/*
+ * The tail-call budget after a decapsulation: parser, tunnel_decap, recirc
+ * and lookup have taken 3 tail calls when the inner packet's flow is found,
+ * and a tunnel output costs two. A flow of @k actions, outputs to the
+ * missing port 9 and then an output to the keyed GRE port (a clone to the
+ * underlay) and one to the access port (the redirect): at 29 actions (30
+ * tail calls) it all runs; at 30, lookup sends the packet up before any
+ * action, and nothing leaves.
+ */
+static void test_decap_edge(struct fp_h *h, const struct fp_h_pcap *inner)
+{
+	struct fp_h_result *res = calloc(1, sizeof(*res));
+	struct fp_flow_key key, tkey;
+	struct fp_h_snap s0, s1;
+	struct fp_h_pcap enc = {};
+	char acts[256], label[128];
+	size_t off;
+	int k, i;
+
+	if (!res || fp_h_pcap_read("tun_dec_gre.pcap", &enc) ||
+	    fp_h_key_parse(tun_ports[0].args, &tkey))
+		goto out;
+	fp_h_key_of(inner->pkt[0].data, inner->pkt[0].len, P_GRE, &key);
+	key.tun = tkey.tun;
+	for (k = 29; k <= 30; k++) {
+		bool fits = k == 29;
+		long long want[FP_CNT_MAX] = {
+			[FP_CNT_HIT] = 1,
+			[FP_CNT_TUN_DECAP] = 1,
+			[FP_CNT_OUTPUT_NO_PORT] = fits ? k - 2 : 0,
+			[FP_CNT_TUN_ENCAP] = fits,
+			[FP_CNT_TAIL_CALL_BUDGET] = !fits,
+			[FP_CNT_UPCALL] = !fits,
+		};
+
+		for (off = 0, i = 0; i < k - 2; i++)
+			off += snprintf(acts + off, sizeof(acts) - off, "9,");
+		snprintf(acts + off, sizeof(acts) - off, "%u,%u", P_GREK,
+			 P_ACCESS);
+		snprintf(label, sizeof(label),
+			 "after decap: %d actions, a tunnel output among them",
+			 k);
+		if (run_flow(h, &key, acts, P_UNDER, &enc.pkt[0],
+			     fits ? TC_ACT_REDIRECT : TC_ACT_SHOT, res, &s0, &s1,
+			     label)) {
+			snprintf(label, sizeof(label),
+				 "after decap: %d actions: counters", k);
+			fp_h_check_counters(&s0, &s1, want, label);
+			snprintf(label, sizeof(label),
+				 "after decap: %d actions: encapsulated clones on the underlay",
+				 k);
+			ASSERT_EQ(fp_h_wire_delta(&s0, &s1, P_UNDER), fits,
+				  label);
+		}
+		fp_h_flow_del(h, &key);
+	}
+out:
+	fp_h_pcap_free(&enc);
 	free(res);
 }
 
@@ -630,6 +694,7 @@ int main(void)
 		test_set_tunnel(&h, &inner);
 		test_tap_after_set_tunnel(&h, &inner);
 		test_erspan_vlan(&h, &inner);
+		test_decap_edge(&h, &inner);
 		test_clone(&h, &inner);
 		fp_h_pcap_free(&inner);
 		test_bad(&h);
