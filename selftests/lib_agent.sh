@@ -57,3 +57,21 @@ wait_for() {
 	done
 	return 1
 }
+
+# distinct_flows OUT N SRC_MAC DST_MAC SPORT0: N UDP frames from SRC_MAC
+# to DST_MAC, each a flow of its own (source ports SPORT0, SPORT0 + 1, ...).
+distinct_flows() {
+	"$FP_PY" - "$@" <<'PY'
+import sys
+from scapy.all import Ether, IP, UDP, Raw, wrpcap
+out, n, src, dst, sport = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+wrpcap(out, [Ether(src=src, dst=dst) / IP(src="192.0.2.1", dst="198.51.100.2") /
+             UDP(sport=sport + i, dport=53) / Raw(b"distinct" * 4) for i in range(n)])
+PY
+}
+
+# port_upcalls PORT: "upcalls rate_limited lost" of the port.
+port_upcalls() {
+	fp upcall limit --port "$1" --dp "$FP_DP" |
+		sed -n 's/.*, upcalls \([0-9]*\) rate_limited \([0-9]*\) lost \([0-9]*\).*/\1 \2 \3/p'
+}
