@@ -75,3 +75,21 @@ port_upcalls() {
 	fp upcall limit --port "$1" --dp "$FP_DP" |
 		sed -n 's/.*, upcalls \([0-9]*\) rate_limited \([0-9]*\) lost \([0-9]*\).*/\1 \2 \3/p'
 }
+
+# exchange NAME NS DEV PCAP "W1 W2 W3": send PCAP from DEV in NS at 50
+# frames/s, capturing at the hosts $H1 $H2 $H3 (devices h1 h2 h3) into
+# $tmp/NAME-h{1,2,3}.pcap, host i awaited until it has Wi frames (or 5 s);
+# prints how many frames each got, "h1 h2 h3".
+exchange() {
+	local name=$1 ns=$2 dev=$3 pcap=$4 want=($5) hosts=("$H1" "$H2" "$H3") i got=()
+	for i in 1 2 3; do
+		capture_start "${hosts[i - 1]}" "h$i" "$tmp/$name-h$i.pcap"
+	done
+	[ "$(nsx "$ns" "$FP_PY" "$FP_TOP/selftests/traffic.py" send "$dev" "$pcap" --rate 50 2>&1)" = \
+		"$(traffic count "$pcap")" ] || fail "$name: not every frame sent"
+	for i in 1 2 3; do
+		capture_stop "$tmp/$name-h$i.pcap" "${want[i - 1]}"
+		got+=("$(traffic count "$tmp/$name-h$i.pcap")")
+	done
+	echo "${got[*]}"
+}

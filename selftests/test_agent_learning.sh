@@ -24,23 +24,6 @@ udp() { # OUT COUNT SRC_MAC DST_MAC SRC_IP DST_IP SPORT
 	traffic udp "$1" --count "$2" --vary --src-mac "$3" --dst-mac "$4" \
 		--src-ip "$5" --dst-ip "$6" --sport "$7" --dport 2000
 }
-# exchange NAME NS DEV PCAP "W1 W2 W3": send PCAP, capturing at every host
-# into $tmp/NAME-h{1,2,3}.pcap, host i awaited until it has Wi frames (or
-# 5 s); then how many frames each got, "h1 h2 h3".
-exchange() {
-	local name=$1 ns=$2 dev=$3 pcap=$4 want=($5) i got=()
-	for i in 1 2 3; do
-		capture_start "fpt-alrn-h$i" "h$i" "$tmp/$name-h$i.pcap"
-	done
-	[ "$(nsx "$ns" "$FP_PY" "$FP_TOP/selftests/traffic.py" send "$dev" "$pcap" --rate 50 2>&1)" = \
-		"$(traffic count "$pcap")" ] || fail "$name: not every frame sent"
-	for i in 1 2 3; do
-		capture_stop "$tmp/$name-h$i.pcap" "${want[i - 1]}"
-		got+=("$(traffic count "$tmp/$name-h$i.pcap")")
-	done
-	echo "${got[*]}"
-}
-
 switch_topology "$H1:$MAC1" "$H2:$MAC2" "$H3:$MAC3"
 check "load" fp load --dp "$FP_DP"
 for p in 1 2 3; do check "port add s$p" fp port add s$p --port $p --dp "$FP_DP"; done

@@ -25,22 +25,6 @@ frames() {
 		--src-ip $IP1 --dst-ip $IP2 --sport "$5" --dport 2000
 	traffic tag "$tmp/$1.plain" "$tmp/$1" --push "0x8100:$2:0"
 }
-# exchange NAME NS DEV "W1 W2 W3": send $tmp/NAME, capturing at every host,
-# host i awaited until it has Wi frames (or 5 s); what each got, "h1 h2 h3".
-exchange() {
-	local name=$1 ns=$2 dev=$3 want=($4) i got=()
-	for i in 1 2 3; do
-		capture_start "fpt-aage-h$i" "h$i" "$tmp/$name-h$i.pcap"
-	done
-	[ "$(nsx "$ns" "$FP_PY" "$FP_TOP/selftests/traffic.py" send "$dev" "$tmp/$name" --rate 50 2>&1)" = 2 ] ||
-		fail "$name: not every frame sent"
-	for i in 1 2 3; do
-		capture_stop "$tmp/$name-h$i.pcap" "${want[i - 1]}"
-		got+=("$(traffic count "$tmp/$name-h$i.pcap")")
-	done
-	echo "${got[*]}"
-}
-
 switch_topology "$H1:$MAC1" "$H2:$MAC2" "$H3:$MAC3"
 check "load" fp load --dp "$FP_DP"
 for p in 1 2 3; do check "port add s$p" fp port add s$p --port $p --dp "$FP_DP"; done
@@ -49,19 +33,19 @@ agent_start "$tmp/agent.log" --rules "$tmp/rules" --mac-idle $IDLE || exit 1
 
 frames h2v10 10 $MAC2 $MAC1 3000
 check_eq "h2 speaks in VLAN 10 (h1 unknown): flooded (h1 h2 h3)" \
-	"$(exchange h2v10 "$H2" h2 "2 0 2")" "2 0 2"
+	"$(exchange h2v10 "$H2" h2 "$tmp/h2v10" "2 0 2")" "2 0 2"
 frames to2v10 10 $MAC1 $MAC2 3001
 check_eq "h1 to h2 in VLAN 10, where h2 was learnt: unicast (h1 h2 h3)" \
-	"$(exchange to2v10 "$H1" h1 "0 2 0")" "0 2 0"
+	"$(exchange to2v10 "$H1" h1 "$tmp/to2v10" "0 2 0")" "0 2 0"
 capture_check "h1 to h2 in VLAN 10: h2 gets the frames as sent, tag and all" \
 	"$tmp/to2v10" "$tmp/to2v10-h2.pcap"
 frames to2v20 20 $MAC1 $MAC2 3002
 check_eq "h1 to h2 in VLAN 20, where h2 is unknown: flooded (h1 h2 h3)" \
-	"$(exchange to2v20 "$H1" h1 "0 2 2")" "0 2 2"
+	"$(exchange to2v20 "$H1" h1 "$tmp/to2v20" "0 2 2")" "0 2 2"
 
 # h2 says nothing more: after --mac-idle and a sweep it is forgotten, and
 # the unicast flow of VLAN 10 floods again (same frames, same flow).
 sleep $((IDLE + 2))
 check_eq "after --mac-idle $IDLE s of silence, h1 to h2 in VLAN 10 floods again (h1 h2 h3)" \
-	"$(exchange to2v10 "$H1" h1 "0 2 2")" "0 2 2"
+	"$(exchange to2v10 "$H1" h1 "$tmp/to2v10" "0 2 2")" "0 2 2"
 finish
