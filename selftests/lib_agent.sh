@@ -79,7 +79,8 @@ port_upcalls() {
 # exchange NAME NS DEV PCAP "W1 W2 W3": send PCAP from DEV in NS at 50
 # frames/s, capturing at the hosts $H1 $H2 $H3 (devices h1 h2 h3) into
 # $tmp/NAME-h{1,2,3}.pcap, host i awaited until it has Wi frames (or 5 s);
-# prints how many frames each got, "h1 h2 h3".
+# prints how many frames each got, "h1 h2 h3" (called as $(exchange ...)
+# to compare them; called plainly, to check the captures one by one).
 exchange() {
 	local name=$1 ns=$2 dev=$3 pcap=$4 want=($5) hosts=("$H1" "$H2" "$H3") i got=()
 	for i in 1 2 3; do
