@@ -73,4 +73,25 @@ static inline __u16 fpb_csum_replace16(__u16 csum, __u16 from, __u16 to)
 	return (__u16)~sum;
 }
 
+/*
+ * Make the frame whose IPv4 header (flow 0's, checksum @csum0 in host
+ * order) is at @ip flow @flow's: the source address's low word (bytes
+ * 14-15 of the header), the UDP source port after the header, and the
+ * checksum. What both generators, BPF and userspace, do per frame; byte
+ * stores, so that it means the same on either.
+ */
+static inline void fpb_set_flow(__u8 *ip, __u16 csum0, __u32 flow)
+{
+	__u16 lo = fpb_flow_saddr(flow) & 0xffff;
+	__u16 csum = fpb_csum_replace16(csum0, FPB_IP_SRC & 0xffff, lo);
+	__u16 sport = fpb_flow_sport(flow);
+
+	ip[14] = lo >> 8;
+	ip[15] = lo & 0xff;
+	ip[10] = csum >> 8;
+	ip[11] = csum & 0xff;
+	ip[FPB_IP_HLEN] = sport >> 8;
+	ip[FPB_IP_HLEN + 1] = sport & 0xff;
+}
+
 #endif

@@ -89,19 +89,10 @@ int fpb_frame(unsigned char *buf, size_t buflen, int size, int flow, int vid)
 void fpb_frame_set_flow(unsigned char *frame, const unsigned char *flow0,
 			__u32 flow)
 {
-	unsigned char *ip = frame + FPB_ETH_HLEN;
-	__u16 lo = fpb_flow_saddr(flow) & 0xffff;
-	__u16 csum = (__u16)(flow0[FPB_ETH_HLEN + 10] << 8 |
-			     flow0[FPB_ETH_HLEN + 11]);
-	__u16 v;
+	const unsigned char *ip0 = flow0 + FPB_ETH_HLEN;
 
-	/* The source address's low word is bytes 14-15 of the header. */
-	v = htons(lo);
-	memcpy(ip + 14, &v, 2);
-	v = htons(fpb_csum_replace16(csum, FPB_IP_SRC & 0xffff, lo));
-	memcpy(ip + 10, &v, 2);
-	v = htons(fpb_flow_sport(flow));
-	memcpy(ip + FPB_IP_HLEN, &v, 2);
+	fpb_set_flow(frame + FPB_ETH_HLEN, (__u16)(ip0[10] << 8 | ip0[11]),
+		     flow);
 }
 
 int fpb_frames_pcap(const char *path, long size, long flows)

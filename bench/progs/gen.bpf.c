@@ -88,19 +88,11 @@ int fpb_gen(struct xdp_md *ctx)
 	if (data + FPB_HDRS_LEN > data_end)
 		return XDP_ABORTED;
 	__builtin_memcpy(data, hdr, FPB_HDRS_LEN);
-	if (n_flows > 1) {
-		__u8 *ip = data + FPB_ETH_HLEN;
-		__u32 flow = n % n_flows;
-		__u16 lo = fpb_flow_saddr(flow) & 0xffff;
-		__u16 csum = (__u16)(hdr[FPB_ETH_HLEN + 10] << 8 |
-				     hdr[FPB_ETH_HLEN + 11]);
-
-		/* The source address's low word, bytes 14-15 of the header. */
-		*(__be16 *)(ip + 14) = bpf_htons(lo);
-		*(__be16 *)(ip + 10) = bpf_htons(
-			fpb_csum_replace16(csum, FPB_IP_SRC & 0xffff, lo));
-		*(__be16 *)(ip + FPB_IP_HLEN) = bpf_htons(fpb_flow_sport(flow));
-	}
+	if (n_flows > 1)
+		fpb_set_flow(data + FPB_ETH_HLEN,
+			     (__u16)(hdr[FPB_ETH_HLEN + 10] << 8 |
+				     hdr[FPB_ETH_HLEN + 11]),
+			     n % n_flows);
 	return XDP_TX;
 }
 
