@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <net/if.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,23 +217,13 @@ static void pkt_loop(struct fpb_generator *g, int fd)
 static void *gen_main(void *arg)
 {
 	struct fpb_generator *g = arg;
-	cpu_set_t set;
 	int err, fd;
 
 	/* Devices and sockets are looked up in this thread's namespace. */
-	if (setns(g->cfg.ns_fd, CLONE_NEWNET)) {
-		err = -errno;
-		fpb_err("generator: setns into %s: %s", g->cfg.ns,
-			strerror(-err));
-		fail(g, err);
-		return NULL;
-	}
-	CPU_ZERO(&set);
-	CPU_SET(g->cfg.cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		err = -errno;
-		fpb_err("generator: pin to CPU %d: %s", g->cfg.cpu,
-			strerror(-err));
+	err = fpb_netns_enter_fd(g->cfg.ns_fd, g->cfg.ns);
+	if (!err)
+		err = fpb_pin_cpu(g->cfg.cpu);
+	if (err) {
 		fail(g, err);
 		return NULL;
 	}
